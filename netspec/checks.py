@@ -1,0 +1,154 @@
+"""Named semantic checks on the expanded spec: what a JSON Schema cannot say."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .expand import FlatSpec
+from .layers import CORE
+from .problems import Problem
+from .validate import check_layer_args
+
+CODE_KEYS = {"module", "registered_name", "function", "fn", "__class__"}
+
+
+def _locate(spec: FlatSpec, layer, path=(), key=False) -> Problem:
+    if path and path[0] in layer.arg_origins:
+        return spec.doc.problem(layer.arg_origins[path[0]] + tuple(path[1:]), "", key)
+    type_path = layer.origin + ((layer.type,) if isinstance(_item(spec, layer.origin), dict) else ())
+    return spec.doc.problem(type_path, "", key)
+
+
+def _item(spec: FlatSpec, path):
+    node = spec.doc.data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def layer_arguments(spec: FlatSpec, graph) -> list[Problem]:
+    """Each core layer's arguments match its registry schema."""
+    out = []
+    for layer in spec.layers:
+        if layer.type in CORE:
+            out.extend(
+                check_layer_args(
+                    CORE[layer.type], layer.args, lambda p, key=False, lay=layer: _locate(spec, lay, p, key)
+                )
+            )
+    return out
+
+
+def no_code_references(spec: FlatSpec, graph) -> list[Problem]:
+    """No argument names a Python module or function (Keras would import it)."""
+    out = []
+    for layer in spec.layers:
+        for arg, value in layer.args.items():
+            bad = _code_key(value)
+            if bad:
+                where = _locate(spec, layer, (arg,))
+                out.append(
+                    Problem(
+                        where.path,
+                        where.line,
+                        where.col,
+                        f"{layer.type} argument '{arg}' holds '{bad}', which would make Keras import code; specs hold data only",
+                    )
+                )
+    return out
+
+
+def _code_key(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in CODE_KEYS:
+                return k
+            if k == "class_name" and isinstance(v, str) and ("." in v or ">" in v):
+                return f"class_name: {v}"
+            found = _code_key(v)
+            if found:
+                return found
+    if isinstance(value, list):
+        for v in value:
+            found = _code_key(v)
+            if found:
+                return found
+    return None
+
+
+def unique_names(spec: FlatSpec, graph) -> list[Problem]:
+    """Layer names are unique and differ from input names."""
+    seen = dict.fromkeys(spec.inputs, None)
+    out = []
+    for layer in spec.layers:
+        if layer.name in seen:
+            where = spec.doc.problem(layer.origin + ("name",), "")
+            first = f" (first used by {'an input' if seen[layer.name] is None else 'an earlier layer'})"
+            out.append(
+                Problem(
+                    where.path,
+                    where.line,
+                    where.col,
+                    f"layer name '{layer.name}' is used twice{first}; names must be unique",
+                )
+            )
+        seen[layer.name] = layer
+    return out
+
+
+def input_arity(spec: FlatSpec, graph) -> list[Problem]:
+    """Merge layers take two or more inputs; the others take one."""
+    out = []
+    for layer in spec.layers:
+        core = CORE.get(layer.type)
+        n = len(layer.inputs)
+        if core is None or not layer.inputs:
+            continue
+        if core.merge and n < 2:
+            where = _locate(spec, layer)
+            out.append(
+                Problem(
+                    where.path,
+                    where.line,
+                    where.col,
+                    f"{layer.type} layer '{layer.name}' merges two or more inputs; received {n}. List them in inputs:",
+                )
+            )
+        if not core.merge and n != 1:
+            where = spec.doc.problem(layer.origin + ("inputs",), "")
+            out.append(
+                Problem(
+                    where.path,
+                    where.line,
+                    where.col,
+                    f"{layer.type} layer '{layer.name}' takes one input; received {n} ({', '.join(layer.inputs)}). Merge them first with Add or Concatenate",
+                )
+            )
+    return out
+
+
+def no_cycles(spec: FlatSpec, graph) -> list[Problem]:
+    """The layers form a directed acyclic graph."""
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return []
+    names = [u for u, _ in cycle] + [cycle[0][0]]
+    layer = next(lay for lay in spec.layers if lay.name == cycle[0][0])
+    where = spec.doc.problem(layer.origin + ("inputs",), "")
+    return [Problem(where.path, where.line, where.col, f"layers feed each other in a cycle: {' → '.join(names)}")]
+
+
+LAYER_CHECKS = [layer_arguments, no_code_references]
+GRAPH_CHECKS = [unique_names, input_arity, no_cycles]
+
+
+def run_checks(spec: FlatSpec, graph=None) -> list[Problem]:
+    """The per-layer checks (no graph given) or the graph checks; return all problems."""
+    problems = []
+    for check in GRAPH_CHECKS if graph is not None else LAYER_CHECKS:
+        problems.extend(check(spec, graph))
+    return problems

@@ -1,0 +1,38 @@
+"""The `netspec` command: one small function per sub-command, each in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from .. import __version__
+from .build_cmd import build
+from .expand_cmd import expand
+from .schema_cmd import schema
+from .summary_cmd import summary
+from .validate_cmd import validate
+
+app = typer.Typer(
+    name="netspec",
+    help="Declare Keras networks in YAML: check them, analyse them, build, draw and train them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"netspec {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool | None = typer.Option(None, "--version", callback=_version, is_eager=True, help="Print the version."),
+):
+    """netspec: a declarative model-spec compiler for Keras."""
+
+
+for command in (validate, summary, build, expand, schema):
+    app.command(name=command.__name__)(command)

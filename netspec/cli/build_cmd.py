@@ -1,0 +1,33 @@
+"""`netspec build SPEC`: compile with Keras and write build/<name>/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import typer
+
+from .common import BUILD_DIR, SET_HELP, handle_errors
+
+
+@handle_errors
+def build(
+    spec: Path = typer.Argument(..., help="Spec file to compile."),
+    overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+    width: int = typer.Option(100, "--width", min=60, help="Width of the printed table."),
+    verbose: bool = typer.Option(False, "--verbose", help="Show TensorFlow's start-up log."),
+):
+    """Compile SPEC into a Keras model, print the Keras-verified table, and write build/<name>/.
+
+    The build directory holds spec.yaml (fully expanded), model.keras, summary.txt
+    and summary.json. It becomes the current build: `netspec summary`, `diagram`
+    and `train` without SPEC use it.
+    """
+    from ..build import build as run_build
+    from ..spec import load
+    from ..table import render_text
+
+    loaded = load(spec, overrides)
+    out, analysis = run_build(loaded, BUILD_DIR, verbose)
+    typer.echo(render_text(analysis, loaded.train.get("batch_size"), width, verified=True), nl=False)
+    typer.echo(f"Wrote {out}/ (spec.yaml, model.keras, summary.txt, summary.json); it is now the current build.")

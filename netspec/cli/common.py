@@ -1,0 +1,76 @@
+"""What every command shares: finding the spec, printing problems, exit codes.
+
+Exit codes: 0 success, 1 invalid spec, 2 usage or environment error,
+3 an internal netspec bug (reported as such, with how to report it).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from ..problems import NetspecBug, SpecError, UsageError
+
+BUILD_DIR = Path("build")
+CURRENT = BUILD_DIR / "CURRENT"
+EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 1, 2, 3
+
+SET_HELP = "Override any value of the spec: dotted.path=value (repeatable), e.g. --set train.epochs=5."
+
+
+def spec_path(spec: Path | None) -> Path:
+    """The SPEC argument, or the current build's expanded spec when it is omitted."""
+    if spec is not None:
+        return spec
+    if not CURRENT.is_file():
+        raise UsageError("no SPEC given and no current build here; run `netspec build SPEC` first or name a SPEC")
+    path = BUILD_DIR / CURRENT.read_text().strip() / "spec.yaml"
+    if not path.is_file():
+        raise UsageError(f"the current build points at {path}, which is missing; run `netspec build SPEC` again")
+    return path
+
+
+def load_spec(spec: Path | None, overrides=()):
+    from ..spec import load
+
+    return load(spec_path(spec), overrides)
+
+
+def print_problems(exc: SpecError, as_json: bool = False) -> None:
+    if as_json:
+        typer.echo(json.dumps({"valid": False, "problems": [p.as_dict() for p in exc.problems]}, indent=2))
+        return
+    for problem in exc.problems:
+        typer.echo(str(problem), err=True)
+
+
+def handle_errors(func):
+    """Turn netspec's exceptions into messages and exit codes; never a traceback for a user mistake."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except SpecError as exc:
+            print_problems(exc)
+            raise typer.Exit(EXIT_INVALID) from None
+        except UsageError as exc:
+            typer.echo(f"netspec: error: {exc}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        except NetspecBug as exc:
+            typer.echo(
+                f"netspec: internal error (a bug in netspec, not in your spec; please report it): {exc}", err=True
+            )
+            raise typer.Exit(EXIT_BUG) from None
+        except KeyboardInterrupt:
+            typer.echo("netspec: interrupted", err=True)
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper

@@ -1,0 +1,21 @@
+"""`netspec expand [SPEC]`: print the flat spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import typer
+
+from .common import SET_HELP, handle_errors, load_spec
+
+
+@handle_errors
+def expand(
+    spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
+    overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+):
+    """Print the fully expanded spec: defaults, vars, blocks and repeats resolved, every layer named."""
+    from ..yaml_dump import dump_spec
+
+    typer.echo(dump_spec(load_spec(spec, overrides).expanded()), nl=False)

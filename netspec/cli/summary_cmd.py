@@ -1,0 +1,38 @@
+"""`netspec summary [SPEC]`: the static table, without TensorFlow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import typer
+
+from .common import SET_HELP, handle_errors, load_spec
+
+
+@handle_errors
+def summary(
+    spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
+    batch_size: int | None = typer.Option(
+        None, "--batch-size", min=1, help="Also estimate training memory at this batch size."
+    ),
+    format: str = typer.Option("text", "--format", help="text, markdown or json."),
+    width: int = typer.Option(100, "--width", min=60, help="Width of the text table."),
+    overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+):
+    """Print each layer's output shape, parameters and MACs, computed from the spec alone.
+
+    TensorFlow is not started. Layers outside netspec's core set are shown as ?
+    (`netspec build` gets their figures from Keras).
+    """
+    from ..table import RENDERERS, render_text
+
+    if format not in RENDERERS:
+        raise typer.BadParameter("use text, markdown or json", param_hint="--format")
+    loaded = load_spec(spec, overrides)
+    analysis = loaded.summary()
+    batch = batch_size or (loaded.train.get("batch_size") if format == "json" else batch_size)
+    if format == "text":
+        typer.echo(render_text(analysis, batch, width), nl=False)
+    else:
+        typer.echo(RENDERERS[format](analysis, batch), nl=False)

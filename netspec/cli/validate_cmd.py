@@ -1,0 +1,50 @@
+"""`netspec validate SPEC...`: check many files like a linter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List
+
+import typer
+
+from ..problems import SpecError, UsageError
+from .common import EXIT_INVALID, EXIT_USAGE, SET_HELP
+
+
+def validate(
+    specs: List[Path] = typer.Argument(..., help="Spec files to check."),
+    format: str = typer.Option("text", "--format", help="text (one line per problem) or json."),
+    overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+):
+    """Check specs without building them: structure, arguments, names, cycles and shapes.
+
+    Prints every problem as FILE:LINE:COL: message. Exit code 0 when all are valid,
+    1 when any spec is invalid, 2 when a file cannot be read.
+    """
+    from ..spec import load
+
+    if format not in ("text", "json"):
+        raise typer.BadParameter("use text or json", param_hint="--format")
+    results, worst = [], 0
+    for path in specs:
+        try:
+            spec = load(path, overrides)
+            results.append({"path": str(path), "valid": True, "problems": [], "layers": len(spec.flat.layers)})
+        except SpecError as exc:
+            worst = max(worst, EXIT_INVALID)
+            results.append({"path": str(path), "valid": False, "problems": [p.as_dict() for p in exc.problems]})
+            if format == "text":
+                for problem in exc.problems:
+                    typer.echo(str(problem), err=True)
+        except UsageError as exc:
+            worst = EXIT_USAGE
+            results.append({"path": str(path), "valid": False, "error": str(exc)})
+            if format == "text":
+                typer.echo(f"netspec: error: {exc}", err=True)
+    if format == "json":
+        typer.echo(json.dumps(results, indent=2))
+    else:
+        ok = sum(r["valid"] for r in results)
+        typer.echo(f"{ok} of {len(results)} spec{'s' if len(results) != 1 else ''} valid")
+    raise typer.Exit(worst)

@@ -1,0 +1,100 @@
+"""The compiler pipeline and the Python API: `netspec.load(path)` -> Spec.
+
+load -> overrides -> vars -> structure check -> expand -> named checks -> graph -> analyse.
+Nothing here imports TensorFlow; `Spec.to_keras()` does, on demand.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from .analyse import Analysis, analyse
+from .checks import run_checks
+from .expand import FlatSpec, expand, substitute_vars
+from .graph import build_graph
+from .overrides import apply_overrides
+from .problems import SpecError
+from .validate import check_structure
+from .yaml_load import Document, load_text, read_file
+
+
+class Spec:
+    """A compiled spec: its expanded layers, graph and static analysis."""
+
+    def __init__(self, doc: Document, flat: FlatSpec, graph, analysis: Analysis):
+        self.doc = doc
+        self.flat = flat
+        self.graph = graph
+        self.analysis = analysis
+
+    @property
+    def name(self) -> str:
+        return self.flat.name
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+    @property
+    def train(self) -> dict:
+        return self.flat.train
+
+    def summary(self) -> Analysis:
+        """The static per-layer table (shapes, parameters, MACs)."""
+        return self.analysis
+
+    def expanded(self) -> dict:
+        """The flat spec as plain data (what `netspec expand` prints)."""
+        return self.flat.to_data()
+
+    def to_keras(self):
+        """Build the Keras model (imports Keras)."""
+        from .keras_build import build_model
+
+        return build_model(self)
+
+    @cached_property
+    def _svg(self) -> str:
+        from .diagram import render_svg  # noqa: PLC0415  (optional emitter)
+
+        return render_svg(self)
+
+    def _repr_svg_(self):
+        try:
+            return self._svg
+        except Exception:  # a notebook falls back to the text repr
+            return None
+
+    def __repr__(self) -> str:
+        return f"<netspec.Spec {self.name}: {len(self.flat.layers)} layers>"
+
+
+def compile_document(doc: Document, overrides=()) -> Spec:
+    """Run every stage after loading; raise SpecError with all problems of the stage that failed."""
+    if overrides:
+        apply_overrides(doc, overrides)
+    data, problems = substitute_vars(doc)
+    problems += check_structure(Document(doc.path, data, doc.positions, doc.key_positions))
+    if problems:
+        raise SpecError(problems)
+    flat, problems = expand(data, doc)
+    if flat is not None:
+        problems += run_checks(flat)
+    if problems:
+        raise SpecError(problems)
+    graph = build_graph(flat)
+    problems = run_checks(flat, graph)
+    if problems:
+        raise SpecError(problems)
+    return Spec(doc, flat, graph, analyse(flat, graph))
+
+
+def load(path: str | Path, overrides=()) -> Spec:
+    """Load, check and analyse the spec at `path`; `overrides` are `dotted.path=value` strings."""
+    return compile_document(read_file(path), overrides)
+
+
+def loads(text: str, path: str = "<string>", overrides=()) -> Spec:
+    """Like load(), from YAML text."""
+    return compile_document(load_text(text, path), overrides)

@@ -1,0 +1,137 @@
+"""Table emitter: an Analysis as rich text, Markdown or JSON. Renderers return strings."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from .analyse import Analysis
+from .layers.base import fmt_shape
+
+
+def _num(n) -> str:
+    return "?" if n is None else f"{n:,}"
+
+
+def _si(n) -> str:
+    if n is None:
+        return "?"
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(n) >= scale:
+            return f"{n / scale:.2f} {unit}"
+    return str(n)
+
+
+def _bytes(n: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def _shape(row) -> str:
+    return "?" if row.output_shape is None else fmt_shape(row.output_shape)
+
+
+def footer_lines(analysis: Analysis, batch_size: int | None, verified: bool) -> list[str]:
+    params = analysis.total("trainable") + analysis.total("non_trainable")
+    lines = [
+        f"Total params: {params:,} ({_bytes(4 * params)})",
+        f"Trainable params: {analysis.total('trainable'):,}",
+        f"Non-trainable params: {analysis.total('non_trainable'):,}",
+        f"MACs per example: {_si(analysis.total('macs'))} (FLOPs = 2 x MACs = {_si(2 * analysis.total('macs'))})",
+    ]
+    if batch_size:
+        mem = analysis.training_memory(batch_size)
+        lines.append(
+            f"Training memory at batch {batch_size} ({analysis.optimizer}): {_bytes(mem['total'])} "
+            f"(weights {_bytes(mem['weights'])}, gradients {_bytes(mem['gradients'])}, "
+            f"optimizer {_bytes(mem['optimizer'])}, activations {_bytes(mem['activations'])})"
+        )
+    if analysis.dynamic:
+        names = ", ".join(analysis.dynamic[:5]) + (" ..." if len(analysis.dynamic) > 5 else "")
+        if verified:
+            lines.append(f"Computed by Keras, not statically: {names}")
+        else:
+            lines.append(
+                f"Not computed statically ({len(analysis.dynamic)} rows, shown as ?): {names}; "
+                "`netspec build` gets them from Keras"
+            )
+    return lines
+
+
+def render_text(analysis: Analysis, batch_size: int | None = None, width: int = 100, verified: bool = False) -> str:
+    """The table as it appears in a terminal (rich), at a fixed width."""
+    kind = "verified by Keras" if verified else "static"
+    table = Table(title=f'Model "{analysis.name}" ({kind})', box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("Layer (type)", no_wrap=True)
+    table.add_column("Output Shape", no_wrap=True)
+    table.add_column("Param #", justify="right")
+    table.add_column("MACs", justify="right")
+    for row in analysis.rows:
+        table.add_row(f"{row.name} ({row.type})", _shape(row), _num(row.params), _si(row.macs))
+    console = Console(file=io.StringIO(), width=width, record=True, color_system=None, legacy_windows=False)
+    console.print(table)
+    for line in footer_lines(analysis, batch_size, verified):
+        console.print(line, highlight=False, soft_wrap=True)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+
+
+def render_markdown(analysis: Analysis, batch_size: int | None = None, verified: bool = False) -> str:
+    lines = ["| Layer (type) | Output shape | Param # | MACs |", "|---|---|--:|--:|"]
+    for row in analysis.rows:
+        lines.append(f"| {row.name} ({row.type}) | {_shape(row)} | {_num(row.params)} | {_si(row.macs)} |")
+    lines.append("")
+    lines += [f"- {line}" for line in footer_lines(analysis, batch_size, verified)]
+    return "\n".join(lines) + "\n"
+
+
+def as_dict(analysis: Analysis, batch_size: int | None = None, verified: bool = False) -> dict:
+    rows = []
+    for row in analysis.rows:
+        rows.append(
+            {
+                "name": row.name,
+                "type": row.type,
+                "inputs": list(row.inputs),
+                "output_shape": None if row.output_shape is None else [None, *row.output_shape],
+                "params": row.params,
+                "trainable": row.trainable,
+                "non_trainable": row.non_trainable,
+                "macs": row.macs,
+                "flops": None if row.macs is None else 2 * row.macs,
+                "activation_bytes": None if row.activations is None else 4 * row.activations,
+                "static": row.static if not verified else row.name not in analysis.dynamic,
+            }
+        )
+    out = {
+        "name": analysis.name,
+        "verified_by_keras": verified,
+        "layers": rows,
+        "totals": {
+            "params": analysis.total("trainable") + analysis.total("non_trainable"),
+            "trainable": analysis.total("trainable"),
+            "non_trainable": analysis.total("non_trainable"),
+            "macs": analysis.total("macs"),
+            "flops": 2 * analysis.total("macs"),
+        },
+        "not_static": list(analysis.dynamic),
+    }
+    if batch_size:
+        out["training_memory"] = {
+            "batch_size": batch_size,
+            "optimizer": analysis.optimizer,
+            **analysis.training_memory(batch_size),
+        }
+    return out
+
+
+def render_json(analysis: Analysis, batch_size: int | None = None, verified: bool = False) -> str:
+    return json.dumps(as_dict(analysis, batch_size, verified), indent=2) + "\n"
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

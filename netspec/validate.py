@@ -1,0 +1,179 @@
+"""Validate stage: run the generated JSON Schema and turn its errors into sentences.
+
+Tier 1 checks the file's structure before expansion; `check_layer_args` checks
+each expanded layer's arguments against its registry schema. The named semantic
+checks (names, cycles, shapes) live in checks.py and analyse.py.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import jsonschema
+
+from .layers.base import LayerType
+from .problems import Problem, did_you_mean
+from .schema import spec_schema
+from .yaml_load import Document
+
+_TYPE_WORDS = {
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "null",
+}
+
+
+@functools.cache
+def _structure_validator():
+    return jsonschema.Draft202012Validator(spec_schema(check_args=False))
+
+
+_ARGS_VALIDATORS: dict = {}
+
+
+def _args_validator(layer: LayerType):
+    if layer.name not in _ARGS_VALIDATORS:
+        _ARGS_VALIDATORS[layer.name] = jsonschema.Draft202012Validator(layer.args_schema())
+    return _ARGS_VALIDATORS[layer.name]
+
+
+def check_structure(doc: Document) -> list[Problem]:
+    """Tier 1: the file's structure against the generated schema."""
+    if doc.data is None:
+        return [Problem(doc.path, 1, 1, "the spec is empty; it needs at least `netspec: 1` and `layers:`")]
+    if not isinstance(doc.data, dict):
+        return [
+            doc.problem(
+                (), f"a spec is a mapping of keys such as netspec, input and layers; received {_kind(doc.data)}"
+            )
+        ]
+    problems = []
+    for error in _structure_validator().iter_errors(doc.data):
+        path = tuple(error.absolute_path)
+        problems.extend(_explain(error, path, lambda p, key=False: doc.problem(p, "", key), _subject))
+    return [p for p in problems if p is not None]
+
+
+def check_layer_args(layer: LayerType, args: dict, locate) -> list[Problem]:
+    """Tier 2: one expanded layer's arguments; `locate(arg_path, key=False)` gives a Problem stub."""
+    problems = []
+    for error in _args_validator(layer).iter_errors(args):
+        path = tuple(error.absolute_path)
+        problems.extend(
+            _explain(error, path, locate, lambda p: f"{layer.name} argument '{p[0]}'" if p else layer.name, layer)
+        )
+    return problems
+
+
+def _subject(path: tuple) -> str:
+    if not path:
+        return "the spec"
+    return "'" + ".".join(str(p) for p in path) + "'"
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, (int, float)):
+        return f"{value!r} (a number)"
+    if isinstance(value, str):
+        return f"'{value}' (a string)" if len(value) < 60 else f"'{value[:57]}...' (a string)"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _expected(schema: dict) -> str:
+    if "enum" in schema:
+        return "one of " + ", ".join(str(v) for v in schema["enum"] if v is not None)
+    if "const" in schema:
+        return repr(schema["const"])
+    if "anyOf" in schema:
+        return " or ".join(_expected(s) for s in schema["anyOf"])
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return " or ".join(_TYPE_WORDS.get(k, k) for k in kind)
+    text = _TYPE_WORDS.get(kind, "a value")
+    if kind == "array" and "items" in schema:
+        n = schema.get("minItems")
+        count = f"{n} " if n is not None and n == schema.get("maxItems") else ""
+        text = f"a list of {count}{_expected(schema['items']).removeprefix('an ').removeprefix('a ')}s"
+    if kind in ("integer", "number") and "minimum" in schema:
+        text += f" ≥ {schema['minimum']}"
+    return text
+
+
+def _stub(locate, path, message, key=False) -> Problem:
+    base = locate(path, key)
+    return Problem(base.path, base.line, base.col, message)
+
+
+def _explain(error, path, locate, subject_of, layer: LayerType | None = None) -> list[Problem]:
+    v, inst, schema = error.validator, error.instance, error.schema
+    subject = subject_of(path)
+    if v == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        out = []
+        for key in inst:
+            if key not in allowed:
+                owner = layer.name if layer and not path else subject
+                hint = did_you_mean(key, allowed)
+                noun = "argument" if layer else "key"
+                out.append(_stub(locate, path + (key,), f"{owner} has no {noun} '{key}'.{hint}", key=True))
+        return out
+    if v == "required":
+        missing = [r for r in schema["required"] if r not in inst]
+        noun = "argument" if layer else "key"
+        owner = layer.name if layer and not path else subject
+        return [_stub(locate, path, f"{owner} requires {noun} '{m}'", key=True) for m in missing]
+    if v in ("anyOf", "oneOf"):
+        return _explain_any(error, path, locate, subject_of, layer)
+    if v == "enum":
+        hint = did_you_mean(inst, [e for e in schema["enum"] if e is not None]) if isinstance(inst, str) else ""
+        return [
+            _stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}.{hint}".rstrip("."))
+        ]
+    if v == "type":
+        return [_stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}")]
+    if v == "pattern":
+        return [
+            _stub(
+                locate,
+                path,
+                f"{subject}: '{inst}' is not a valid name (letters, digits, _ and -; not starting with a digit)",
+            )
+        ]
+    if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        op = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}[v]
+        return [_stub(locate, path, f"{subject} must be {op} {error.validator_value}; received {inst!r}")]
+    if v in ("minItems", "maxItems", "minProperties", "maxProperties"):
+        bound = "at least" if v.startswith("min") else "at most"
+        noun = "items" if "Items" in v else "entries"
+        return [_stub(locate, path, f"{subject} needs {bound} {error.validator_value} {noun}; received {len(inst)}")]
+    if v == "const":
+        return [_stub(locate, path, f"{subject}: expected {error.validator_value!r}; received {_kind(inst)}")]
+    if v == "not":
+        return [_stub(locate, path, f"{subject}: {inst!r} is not allowed here")]
+    return [_stub(locate, path, f"{subject}: {error.message}")]
+
+
+def _explain_any(error, path, locate, subject_of, layer) -> list[Problem]:
+    """Explain an anyOf failure through the branch whose type fits the value, else list what fits."""
+    by_branch: dict[int, list] = {}
+    for sub in error.context:
+        by_branch.setdefault(sub.schema_path[0], []).append(sub)
+    fitting = [errs for errs in by_branch.values() if not any(e.validator == "type" and not e.path for e in errs)]
+    if len(fitting) == 1:
+        out = []
+        for sub in fitting[0]:
+            out.extend(_explain(sub, tuple(sub.absolute_path), locate, subject_of, layer))
+        return out
+    return [
+        _stub(locate, path, f"{subject_of(path)}: expected {_expected(error.schema)}; received {_kind(error.instance)}")
+    ]
