@@ -151,4 +151,6 @@ def run_checks(spec: FlatSpec, graph=None) -> list[Problem]:
     problems = []
     for check in GRAPH_CHECKS if graph is not None else LAYER_CHECKS:
         problems.extend(check(spec, graph))
+        if problems and check is unique_names:
+            break  # edges between clashing names are meaningless
     return problems

@@ -171,7 +171,9 @@ class _Expander:
                 if kind in self.blocks:
                     last = self.instance(kind, raw, path, name, use_refs, prev, scope, prefix)
                 else:
-                    last = self.layer(kind, raw, path, name, use_refs, prev, scope, prefix, counters, block)
+                    last = self.layer(
+                        kind, raw, path, name, use_refs, prev, scope, prefix, counters, block or meta.get("block")
+                    )
                 if last is None:
                     break
                 prev = last
@@ -314,8 +316,9 @@ class _Expander:
                 self.problem(key_path + (key,), f"block '{block_name}' has no parameter '{key}'.{hint}", key=True)
                 ok = False
         params = {**defaults, **given}
+        unknown = [k for k in given if k not in names]
         for key in names:
-            if key not in params:
+            if key not in params and not any(did_you_mean(u, [key]) for u in unknown):
                 self.problem(key_path, f"block '{block_name}' requires parameter '{key}'")
                 ok = False
         return params if ok else None
@@ -372,10 +375,12 @@ def _inputs(data: dict) -> dict:
 def expand(data: dict, doc: Document) -> tuple[FlatSpec | None, list[Problem]]:
     """Expand a structure-checked, var-substituted spec into (FlatSpec, problems found on the way)."""
     problems: list[Problem] = []
-    if ("input" in data) == ("inputs" in data):
-        problems.append(
-            doc.problem((), "a spec declares exactly one of input: (one tensor) or inputs: (named tensors)")
-        )
+    if "input" in data and "inputs" in data:
+        message = "a spec declares input: (one tensor) or inputs: (named tensors), not both"
+        problems.append(doc.problem(("inputs",), message, key=True))
+        return None, problems
+    if "input" not in data and "inputs" not in data:
+        problems.append(doc.problem((), "a spec needs input: {shape: [...]} or inputs: {name: {shape: [...]}}"))
         return None, problems
     inputs = _inputs(data)
     for tensor in inputs.values():

@@ -8,9 +8,11 @@ checks (names, cycles, shapes) live in checks.py and analyse.py.
 from __future__ import annotations
 
 import functools
+import math
 
 import jsonschema
 
+from .layers.args import ACTIVATIONS
 from .layers.base import LayerType
 from .problems import Problem, did_you_mean
 from .schema import spec_schema
@@ -27,9 +29,26 @@ _TYPE_WORDS = {
 }
 
 
+def _is_integer(checker, value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(checker, value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# JSON Schema counts 3.0 as an integer and NaN as a number; a layer size must be neither.
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine_many(
+        {"integer": _is_integer, "number": _is_number}
+    ),
+)
+
+
 @functools.cache
 def _structure_validator():
-    return jsonschema.Draft202012Validator(spec_schema(check_args=False))
+    return _Validator(spec_schema(check_args=False))
 
 
 _ARGS_VALIDATORS: dict = {}
@@ -37,7 +56,7 @@ _ARGS_VALIDATORS: dict = {}
 
 def _args_validator(layer: LayerType):
     if layer.name not in _ARGS_VALIDATORS:
-        _ARGS_VALIDATORS[layer.name] = jsonschema.Draft202012Validator(layer.args_schema())
+        _ARGS_VALIDATORS[layer.name] = _Validator(layer.args_schema())
     return _ARGS_VALIDATORS[layer.name]
 
 
@@ -69,6 +88,11 @@ def check_layer_args(layer: LayerType, args: dict, locate) -> list[Problem]:
     return problems
 
 
+def did_you_mean_any(name: str, candidates) -> bool:
+    """True when one of `candidates` looks like a misspelling of `name`."""
+    return any(did_you_mean(c, [name]) for c in candidates)
+
+
 def _subject(path: tuple) -> str:
     if not path:
         return "the spec"
@@ -90,8 +114,11 @@ def _kind(value) -> str:
 
 
 def _expected(schema: dict) -> str:
+    if schema.get("enum") == ACTIVATIONS:
+        return "a Keras activation name (see docs/layers.md)"
     if "enum" in schema:
-        return "one of " + ", ".join(str(v) for v in schema["enum"] if v is not None)
+        values = [str(v) for v in schema["enum"] if v is not None]
+        return "one of " + ", ".join(values[:10]) + (f", ... ({len(values)} in all)" if len(values) > 10 else "")
     if "const" in schema:
         return repr(schema["const"])
     if "anyOf" in schema:
@@ -128,7 +155,9 @@ def _explain(error, path, locate, subject_of, layer: LayerType | None = None) ->
                 out.append(_stub(locate, path + (key,), f"{owner} has no {noun} '{key}'.{hint}", key=True))
         return out
     if v == "required":
-        missing = [r for r in schema["required"] if r not in inst]
+        unknown = [k for k in inst if k not in schema.get("properties", {})]
+        # A misspelt key is reported as unknown with its correction; do not report it missing too.
+        missing = [r for r in schema["required"] if r not in inst and not did_you_mean_any(r, unknown)]
         noun = "argument" if layer else "key"
         owner = layer.name if layer and not path else subject
         return [_stub(locate, path, f"{owner} requires {noun} '{m}'", key=True) for m in missing]
