@@ -1,0 +1,33 @@
+"""Generated files stay current: the layer reference, the JSON Schema, Keras' layer list."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from netspec import layer_docs
+from netspec.layers.registry import KERAS_NAMES
+from netspec.schema import spec_schema
+
+from conftest import ROOT
+
+
+def test_layer_reference_is_current():
+    assert (ROOT / "docs" / "layers.md").read_text() == layer_docs.render(), "run: python -m netspec.layer_docs --write"
+
+
+def test_committed_json_schema_is_current():
+    assert json.loads((ROOT / "docs" / "netspec.schema.json").read_text()) == spec_schema(), (
+        "run: netspec schema > docs/netspec.schema.json"
+    )
+
+
+@pytest.mark.keras
+def test_keras_layer_list_is_current():
+    from netspec.tf_env import import_keras
+
+    keras = import_keras()
+    assert KERAS_NAMES == {n for n in dir(keras.layers) if n[:1].isupper()}, (
+        "run: python -m netspec.layers.registry --keras-names"
+    )
