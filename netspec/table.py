@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
 from .analyse import Analysis
 from .layers.base import fmt_shape
@@ -65,20 +60,24 @@ def footer_lines(analysis: Analysis, batch_size: int | None, verified: bool) -> 
 
 
 def render_text(analysis: Analysis, batch_size: int | None = None, width: int = 100, verified: bool = False) -> str:
-    """The table as it appears in a terminal (rich), at a fixed width."""
+    """The table as a terminal shows it, like Keras' model.summary(), at most `width` columns wide.
+
+    Plain formatting on purpose: rich's Table took 8 s to lay out 5,000 rows on 2 cores.
+    """
     kind = "verified by Keras" if verified else "static"
-    table = Table(title=f'Model "{analysis.name}" ({kind})', box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("Layer (type)", no_wrap=True)
-    table.add_column("Output Shape", no_wrap=True)
-    table.add_column("Param #", justify="right")
-    table.add_column("MACs", justify="right")
-    for row in analysis.rows:
-        table.add_row(f"{row.name} ({row.type})", _shape(row), _num(row.params), _si(row.macs))
-    console = Console(file=io.StringIO(), width=width, record=True, color_system=None, legacy_windows=False)
-    console.print(table)
-    for line in footer_lines(analysis, batch_size, verified):
-        console.print(line, highlight=False, soft_wrap=True)
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
+    header = ("Layer (type)", "Output Shape", "Param #", "MACs")
+    cells = [(f"{r.name} ({r.type})", _shape(r), _num(r.params), _si(r.macs)) for r in analysis.rows]
+    widths = [max(len(header[i]), *(len(c[i]) for c in cells)) if cells else len(header[i]) for i in range(4)]
+    widths[0] = min(widths[0], max(20, width - sum(widths[1:]) - 8))
+
+    def line(c) -> str:
+        name = c[0] if len(c[0]) <= widths[0] else c[0][: widths[0] - 1] + "…"
+        return f"  {name:<{widths[0]}}  {c[1]:<{widths[1]}}  {c[2]:>{widths[2]}}  {c[3]:>{widths[3]}}".rstrip()
+
+    rule = " " + "─" * (sum(widths) + 8)
+    out = [f'Model "{analysis.name}" ({kind})', "", line(header), rule, *map(line, cells), ""]
+    out += footer_lines(analysis, batch_size, verified)
+    return "\n".join(out) + "\n"
 
 
 def render_markdown(analysis: Analysis, batch_size: int | None = None, verified: bool = False) -> str:

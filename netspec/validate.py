@@ -8,6 +8,7 @@ checks (names, cycles, shapes) live in checks.py and analyse.py.
 from __future__ import annotations
 
 import functools
+import json
 import math
 
 import jsonschema
@@ -15,7 +16,7 @@ import jsonschema
 from .layers.args import ACTIVATIONS
 from .layers.base import LayerType
 from .problems import Problem, did_you_mean
-from .schema import spec_schema
+from .schema import layer_envelope, spec_schema
 from .yaml_load import Document
 
 _TYPE_WORDS = {
@@ -60,25 +61,65 @@ def _args_validator(layer: LayerType):
     return _ARGS_VALIDATORS[layer.name]
 
 
+@functools.cache
+def _layer_validator():
+    return _Validator(layer_envelope(check_args=False))
+
+
+def _key(value) -> str:
+    return json.dumps(value, sort_keys=True, default=repr)
+
+
 def check_structure(doc: Document) -> list[Problem]:
-    """Tier 1: the file's structure against the generated schema."""
-    if doc.data is None:
+    """Tier 1: the file's structure against the generated schema.
+
+    Layer items are checked one by one, and an item equal to one already found valid is not
+    checked again: large specs repeat the same few layers thousands of times.
+    """
+    data = doc.data
+    if data is None:
         return [Problem(doc.path, 1, 1, "the spec is empty; it needs at least `netspec: 1` and `layers:`")]
-    if not isinstance(doc.data, dict):
-        return [
-            doc.problem(
-                (), f"a spec is a mapping of keys such as netspec, input and layers; received {_kind(doc.data)}"
+    if not isinstance(data, dict):
+        message = f"a spec is a mapping of keys such as netspec, input and layers; received {_kind(data)}"
+        return [doc.problem((), message)]
+    layers = data.get("layers")
+    per_item = isinstance(layers, list) and layers
+    top = {**data, "layers": ["Flatten"]} if per_item else data
+    problems = _errors(_structure_validator(), top, (), doc)
+    if per_item:
+        valid: set = set()
+        for i, item in enumerate(layers):
+            key = _key(item)
+            if key not in valid:
+                found = _errors(_layer_validator(), item, ("layers", i), doc)
+                problems += found
+                if not found:
+                    valid.add(key)
+    return problems
+
+
+def _errors(validator, instance, prefix: tuple, doc: Document) -> list[Problem]:
+    out = []
+    for error in validator.iter_errors(instance):
+        out.extend(
+            _explain(
+                error,
+                tuple(error.absolute_path),
+                lambda p, key=False: doc.problem(prefix + tuple(p), "", key),
+                lambda p: _subject(prefix + tuple(p)),
             )
-        ]
-    problems = []
-    for error in _structure_validator().iter_errors(doc.data):
-        path = tuple(error.absolute_path)
-        problems.extend(_explain(error, path, lambda p, key=False: doc.problem(p, "", key), _subject))
-    return [p for p in problems if p is not None]
+        )
+    return out
+
+
+_VALID_ARGS: set = set()
 
 
 def check_layer_args(layer: LayerType, args: dict, locate) -> list[Problem]:
     """Tier 2: one expanded layer's arguments; `locate(arg_path, key=False)` gives a Problem stub."""
+    key = layer.name + _key(args)
+    if key in _VALID_ARGS:
+        return []
     problems = []
     for error in _args_validator(layer).iter_errors(args):
         path = tuple(error.absolute_path)

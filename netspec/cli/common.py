@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -72,5 +73,16 @@ def handle_errors(func):
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # an internal failure: say it is a bug, keep the traceback on request
+            if os.environ.get("NETSPEC_DEBUG"):
+                raise
+            typer.echo(
+                f"netspec: internal error (a bug in netspec, not in your spec; please report it, "
+                f"and rerun with NETSPEC_DEBUG=1 for the traceback): {type(exc).__name__}: {exc}",
+                err=True,
+            )
+            raise typer.Exit(EXIT_BUG) from None
 
     return wrapper
