@@ -6,6 +6,7 @@ import typer
 
 from .. import __version__
 from .build_cmd import build
+from .diagram_cmd import diagram
 from .expand_cmd import expand
 from .schema_cmd import schema
 from .summary_cmd import summary
@@ -34,5 +35,5 @@ def main(
     """netspec: a declarative model-spec compiler for Keras."""
 
 
-for command in (validate, summary, build, expand, schema):
+for command in (validate, summary, build, expand, schema, diagram):
     app.command(name=command.__name__)(command)

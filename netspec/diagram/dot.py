@@ -1,0 +1,98 @@
+"""Graphviz DOT source of a diagram view. Same view, same bytes: ids are layer names, order is declaration order."""
+
+from __future__ import annotations
+
+from html import escape
+
+from .labels import EDGE_COLOUR, MUTED, SHORTCUT_COLOUR, colours, node_detail, node_figures, node_title, shape_text
+from .view import Cluster, Edge, Node, View
+
+FONT = "Helvetica,Arial,sans-serif"
+
+
+def quote(text: str) -> str:
+    """A DOT quoted id."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_dot(view: View, dpi: int | None = None) -> str:
+    """The whole graph as DOT text."""
+    lines = [f"digraph {quote(view.name)} {{"]
+    lines += _graph_attrs(view, dpi)
+    in_cluster = {node_id for cluster in view.clusters for node_id in cluster.nodes}
+    lines += _clusters(view, parent=None, depth=1)
+    lines += [_node(node, 1) for node in view.nodes.values() if node.id not in in_cluster]
+    lines += [_edge(edge) for edge in view.edges]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _graph_attrs(view: View, dpi: int | None) -> list[str]:
+    graph = (
+        f'  graph [rankdir={view.direction}, bgcolor="white", fontname="{FONT}", nodesep=0.3, ranksep=0.3, '
+        f"labelloc=t, label=<{_legend(view)}>" + (f", dpi={dpi}" if dpi else "") + "];"
+    )
+    node = f'  node [shape=box, style="rounded,filled", fontname="{FONT}", fontsize=10, margin="0.12,0.04"];'
+    edge = f'  edge [fontname="{FONT}", fontsize=8, fontcolor="{MUTED}", color="{EDGE_COLOUR}", arrowsize=0.6];'
+    return [graph, node, edge]
+
+
+def _legend(view: View) -> str:
+    """Title, totals and one colour swatch per family present, as an HTML-like table."""
+    cells = "".join(
+        f'<td bgcolor="{colours(f)[0]}" color="{colours(f)[1]}" border="1"><font point-size="9">{escape(f)}</font></td>'
+        for f in view.families
+    )
+    span = max(len(view.families), 1)
+    return (
+        '<table border="0" cellspacing="3" cellpadding="3">'
+        f'<tr><td colspan="{span}"><b><font point-size="14">{escape(view.title)}</font></b></td></tr>'
+        f'<tr><td colspan="{span}"><font point-size="9" color="{MUTED}">{escape(view.totals)}</font></td></tr>'
+        f"<tr>{cells}</tr></table>"
+    )
+
+
+def _node(node: Node, depth: int, in_cluster: bool = False) -> str:
+    fill, border = colours(node.family)
+    name, kind = node_title(node, in_cluster)
+    rows = [f"<b>{escape(name)}</b>  {escape(kind)}"]
+    detail = node_detail(node)
+    if detail:
+        rows.append(escape(detail))
+    rows.append(f'<font point-size="8" color="{MUTED}">{escape(node_figures(node))}</font>')
+    extra = ", peripheries=2" if node.kind == "block" or node.count > 1 else ""
+    return (
+        f'{"  " * depth}{quote(node.id)} [label=<{"<br/>".join(rows)}>, fillcolor="{fill}", color="{border}"{extra}];'
+    )
+
+
+def _clusters(view: View, parent: str | None, depth: int) -> list[str]:
+    lines = []
+    for cluster in view.clusters:
+        if cluster.parent == parent:
+            lines += _cluster(view, cluster, depth)
+    return lines
+
+
+def _cluster(view: View, cluster: Cluster, depth: int) -> list[str]:
+    pad = "  " * depth
+    lines = [
+        f"{pad}subgraph {quote('cluster_' + cluster.id)} {{",
+        f'{pad}  label=<<b>{escape(cluster.label)}</b>>; labeljust=l; fontsize=10; style="rounded,dashed"; '
+        f'color="{MUTED}";',
+    ]
+    lines += _clusters(view, cluster.id, depth + 1)
+    lines += [_node(view.nodes[node_id], depth + 1, in_cluster=True) for node_id in cluster.nodes]
+    lines.append(f"{pad}}}")
+    return lines
+
+
+def _edge(edge: Edge) -> str:
+    attrs = []
+    if edge.shape is not None:
+        attrs.append(f"label={quote(' ' + shape_text(edge.shape))}")
+    if edge.skip:
+        attrs.append(f'color="{SHORTCUT_COLOUR}", penwidth=1.5, weight=0')
+    else:
+        attrs.append("weight=4")
+    return f"  {quote(edge.source)} -> {quote(edge.target)} [{', '.join(attrs)}];"

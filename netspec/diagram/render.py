@@ -1,0 +1,78 @@
+"""Writing a diagram to a file, the format chosen by the file's suffix; running Graphviz's `dot`.
+
+The `graphviz` package is imported only here, and only when `dot` has to run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..atomic import write_bytes, write_text
+from ..problems import NetspecBug, UsageError
+from .dot import to_dot
+from .mermaid import to_mermaid
+from .view import build_view
+
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
+INSTALL_GRAPHVIZ = (
+    "install Graphviz (Debian/Ubuntu: sudo apt install graphviz; macOS: brew install graphviz; "
+    "conda: conda install graphviz; Windows: winget install graphviz)"
+)
+PNG_DPI = 144
+
+
+class DotMissing(UsageError):
+    """Graphviz's `dot` program is not on PATH (exit code 2)."""
+
+
+def output_format(path: Path) -> str:
+    """The format a file name asks for, from its suffix."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"cannot write '{path}': unknown suffix '{path.suffix}'; use .svg, .png, .pdf, .dot or .mmd")
+    return fmt
+
+
+def run_dot(source: str, fmt: str) -> bytes:
+    """Lay out and render DOT source with the `dot` program."""
+    if shutil.which("dot") is None:
+        raise DotMissing(f"Graphviz's `dot` program is not on PATH; {INSTALL_GRAPHVIZ}")
+    import graphviz  # noqa: PLC0415  (only the rendering edge needs it)
+
+    try:
+        return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
+    except graphviz.CalledProcessError as exc:
+        stderr = (exc.stderr or b"").decode("utf-8", "replace").strip()
+        raise NetspecBug(f"dot could not render netspec's own DOT source: {stderr}") from None
+
+
+def render_svg(spec, **options) -> str:
+    """The spec's diagram as SVG text (what a notebook displays)."""
+    return run_dot(to_dot(build_view(spec, **options)), "svg").decode("utf-8")
+
+
+def write_diagram(spec, path: Path, **options) -> str:
+    """Write the diagram to `path` in the format its suffix names; return what was written, in words.
+
+    Without `dot`, a rendered format still gets its DOT source written beside it, then DotMissing is raised.
+    """
+    fmt = output_format(path)
+    view = build_view(spec, **options)
+    size = f"{len(view.nodes)} nodes, {len(view.edges)} edges"
+    if fmt == "mermaid":
+        write_text(path, to_mermaid(view))
+        return f"wrote {path} (Mermaid, {size})"
+    source = to_dot(view, dpi=PNG_DPI if fmt == "png" else None)
+    if fmt == "dot":
+        write_text(path, source)
+        return f"wrote {path} (DOT, {size})"
+    if shutil.which("dot") is None:
+        dot_path = path.with_suffix(".dot")
+        write_text(dot_path, source)
+        raise DotMissing(
+            f"Graphviz's `dot` program is not on PATH, so only {dot_path} was written; "
+            f"{INSTALL_GRAPHVIZ}, then run this command again"
+        )
+    write_bytes(path, run_dot(source, fmt))
+    return f"wrote {path} ({size})"
