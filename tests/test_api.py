@@ -1,0 +1,45 @@
+"""The Python API: netspec.load(...) -> Spec with .summary(), .graph, .to_keras()."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+import netspec
+
+from conftest import EXAMPLES, SPECS
+
+
+def test_graph_is_the_layer_dag():
+    spec = netspec.load(EXAMPLES / "residual_blocks.yaml")
+    graph = spec.graph
+    assert isinstance(graph, nx.DiGraph) and nx.is_directed_acyclic_graph(graph)
+    assert set(graph) == {"input"} | {layer.name for layer in spec.flat.layers}
+    add = next(n for n in graph if n.endswith("add_1"))
+    assert [u for u, _, _ in sorted(graph.in_edges(add, data="index"), key=lambda e: e[2])] == [
+        "residual_1.bn_b",
+        "residual_1.shortcut",
+    ]
+    assert graph.nodes["residual_1.shortcut"]["params"] == 16 * 16
+    assert graph.nodes["residual_1.shortcut"]["block"] == "residual_1"
+
+
+def test_compiling_twice_gives_the_same_graph():
+    a, b = (netspec.load(SPECS / "cifar_deep15.yaml").graph for _ in range(2))
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+    assert list(a.edges(data=True)) == list(b.edges(data=True))
+
+
+def test_overrides_and_errors():
+    spec = netspec.load(SPECS / "cifar_deep15.yaml", overrides=["layers.0.Conv2D.filters=16"])
+    assert spec.summary().rows[0].params == 3 * 3 * 3 * 16 + 16
+    with pytest.raises(netspec.SpecError) as info:
+        netspec.loads("netspec: 1\ninput: {shape: [4]}\nlayers:\n  - Dense: 0\n", path="x.yaml")
+    assert [str(p) for p in info.value.problems] == ["x.yaml:4:12: Dense argument 'units' must be ≥ 1; received 0"]
+
+
+@pytest.mark.keras
+def test_to_keras():
+    model = netspec.load(SPECS / "cifar_deep15.yaml").to_keras()
+    assert model.count_params() == 1_071_542
+    assert model.name == "cifar_deep15"
