@@ -28,6 +28,11 @@ def _bytes(n: int) -> str:
     return f"{n} B"
 
 
+def _act(row) -> str:
+    """Bytes of one example's output (float32), as kept for the backward pass."""
+    return "?" if row.activations is None else _bytes(4 * row.activations)
+
+
 def _shape(row) -> str:
     return "?" if row.output_shape is None else fmt_shape(row.output_shape)
 
@@ -35,6 +40,7 @@ def _shape(row) -> str:
 def footer_lines(analysis: Analysis, batch_size: int | None, verified: bool) -> list[str]:
     params = analysis.total("trainable") + analysis.total("non_trainable")
     lines = [
+        "Activations: bytes of one example's float32 output.",
         f"Total params: {params:,} ({_bytes(4 * params)})",
         f"Trainable params: {analysis.total('trainable'):,}",
         f"Non-trainable params: {analysis.total('non_trainable'):,}",
@@ -65,25 +71,32 @@ def render_text(analysis: Analysis, batch_size: int | None = None, width: int = 
     Plain formatting on purpose: rich's Table took 8 s to lay out 5,000 rows on 2 cores.
     """
     kind = "verified by Keras" if verified else "static"
-    header = ("Layer (type)", "Output Shape", "Param #", "MACs")
-    cells = [(f"{r.name} ({r.type})", _shape(r), _num(r.params), _si(r.macs)) for r in analysis.rows]
-    widths = [max(len(header[i]), *(len(c[i]) for c in cells)) if cells else len(header[i]) for i in range(4)]
-    widths[0] = min(widths[0], max(20, width - sum(widths[1:]) - 8))
+    header = ("Layer (type)", "Output Shape", "Param #", "MACs", "Activations")
+    cells = [(f"{r.name} ({r.type})", _shape(r), _num(r.params), _si(r.macs), _act(r)) for r in analysis.rows]
+    widths = [max(len(header[i]), *(len(c[i]) for c in cells)) if cells else len(header[i]) for i in range(5)]
+    widths[0] = min(widths[0], max(20, width - sum(widths[1:]) - 10))
 
     def line(c) -> str:
         name = c[0] if len(c[0]) <= widths[0] else c[0][: widths[0] - 1] + "…"
-        return f"  {name:<{widths[0]}}  {c[1]:<{widths[1]}}  {c[2]:>{widths[2]}}  {c[3]:>{widths[3]}}".rstrip()
+        w = widths
+        return f"  {name:<{w[0]}}  {c[1]:<{w[1]}}  {c[2]:>{w[2]}}  {c[3]:>{w[3]}}  {c[4]:>{w[4]}}".rstrip()
 
-    rule = " " + "─" * (sum(widths) + 8)
+    rule = " " + "─" * (sum(widths) + 10)
     out = [f'Model "{analysis.name}" ({kind})', "", line(header), rule, *map(line, cells), ""]
     out += footer_lines(analysis, batch_size, verified)
     return "\n".join(out) + "\n"
 
 
 def render_markdown(analysis: Analysis, batch_size: int | None = None, verified: bool = False) -> str:
-    lines = ["| Layer (type) | Output shape | Param # | MACs |", "|---|---|--:|--:|"]
-    for row in analysis.rows:
-        lines.append(f"| {row.name} ({row.type}) | {_shape(row)} | {_num(row.params)} | {_si(row.macs)} |")
+    lines = [
+        "| Layer (type) | Output shape | Param # | Trainable | Non-trainable | MACs | Activations |",
+        "|---|---|--:|--:|--:|--:|--:|",
+    ]
+    for r in analysis.rows:
+        lines.append(
+            f"| {r.name} ({r.type}) | {_shape(r)} | {_num(r.params)} | {_num(r.trainable)} | "
+            f"{_num(r.non_trainable)} | {_si(r.macs)} | {_act(r)} |"
+        )
     lines.append("")
     lines += [f"- {line}" for line in footer_lines(analysis, batch_size, verified)]
     return "\n".join(lines) + "\n"

@@ -55,7 +55,9 @@ def test_summary_json_and_markdown():
     assert memory["weights"] == 4 * 1071542 and memory["optimizer"] == 8 * 1071542
     assert memory["total"] == sum(memory[k] for k in ("weights", "gradients", "optimizer", "activations"))
     markdown = run_netspec("summary", ARTICLE, "--format", "markdown").stdout
-    assert markdown.splitlines()[2] == "| conv2d_1 (Conv2D) | (None, 32, 32, 32) | 896 | 884.74 k |"
+    assert (
+        markdown.splitlines()[2] == "| conv2d_1 (Conv2D) | (None, 32, 32, 32) | 896 | 896 | 0 | 884.74 k | 128.0 KiB |"
+    )
 
 
 def test_set_overrides_any_value():
