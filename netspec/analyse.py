@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .expand import FlatSpec
-from .graph import ordered_inputs
+from .graph import build_order, ordered_inputs
 from .layers import CORE, ShapeError, lookup
 from .problems import Problem, SpecError
 
@@ -112,14 +112,10 @@ def _optimizer_name(train: dict) -> str:
 def analyse(spec: FlatSpec, graph: nx.DiGraph) -> Analysis:
     """Compute every static figure; raise SpecError naming the layer and shapes on a mismatch."""
     problems: list[Problem] = []
-    by_name = {layer.name: layer for layer in spec.layers}
-    order = {layer.name: i for i, layer in enumerate(spec.layers)}
     rows = {}
-    for node in nx.lexicographical_topological_sort(graph, key=lambda n: order.get(n, -1)):
+    for layer in build_order(spec, graph):
+        node = layer.name
         data = graph.nodes[node]
-        if data["kind"] == "input":
-            continue
-        layer = by_name[node]
         sources = ordered_inputs(graph, node)
         shapes = [graph.nodes[s].get("output_shape") for s in sources]
         row = _analyse_layer(layer, shapes, spec, problems)
@@ -160,11 +156,7 @@ def _analyse_layer(layer, shapes, spec, problems) -> Row:
         weights = core.weights(args, shapes)
         macs = core.macs(args, shapes, out)
     except ShapeError as exc:
-        item = spec.doc.data
-        for part in layer.origin:
-            item = item[part]
-        path = layer.origin + ((layer.type,) if isinstance(item, dict) and layer.type in item else ())
-        where = spec.doc.problem(path, "")
+        where = spec.doc.problem(layer.type_origin, "")
         problems.append(Problem(where.path, where.line, where.col, f"layer '{layer.name}': {exc}"))
         return row
     row.output_shape = tuple(out)

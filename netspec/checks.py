@@ -15,18 +15,7 @@ CODE_KEYS = {"module", "registered_name", "function", "fn", "__class__"}
 def _locate(spec: FlatSpec, layer, path=(), key=False) -> Problem:
     if path and path[0] in layer.arg_origins:
         return spec.doc.problem(layer.arg_origins[path[0]] + tuple(path[1:]), "", key)
-    type_path = layer.origin + ((layer.type,) if isinstance(_item(spec, layer.origin), dict) else ())
-    return spec.doc.problem(type_path, "", key)
-
-
-def _item(spec: FlatSpec, path):
-    node = spec.doc.data
-    for part in path:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
+    return spec.doc.problem(layer.type_origin, "", key)
 
 
 def layer_arguments(spec: FlatSpec, graph) -> list[Problem]:

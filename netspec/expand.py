@@ -18,6 +18,7 @@ from .substitute import Scope, substitute
 from .yaml_load import Document
 
 MAX_LAYERS = 100_000
+MAX_BLOCK_DEPTH = 64
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 BLOCK_INPUT = "in"
 
@@ -34,6 +35,7 @@ class FlatLayer:
     arg_origins: dict = field(default_factory=dict)
     block: str | None = None
     explicit_inputs: bool = False
+    type_origin: tuple = ()  # where the type key is written: problems with the layer point here
 
 
 @dataclass
@@ -200,10 +202,10 @@ class _Expander:
         if layer_type is None:
             self.unknown_type(kind, path)
             return None
-        args = self.layer_args(layer_type, raw, path)
+        args = self.layer_args(layer_type, kind, raw, path)
         if args is None:
             return None
-        args_given, origins = args
+        args_given, origins, type_origin = args
         merged = {}
         arg_origins = {}
         for key, value in (self.defaults.get(layer_type.name) or {}).items():
@@ -213,7 +215,7 @@ class _Expander:
             merged[key] = value
             arg_origins[key] = origins[key]
         name = name or self.auto_name(snake(layer_type.name), counters, prefix)
-        flat = FlatLayer(name, layer_type.name, merged, [], path, arg_origins, block, explicit_inputs=refs is not None)
+        flat = FlatLayer(name, layer_type.name, merged, [], path, arg_origins, block, refs is not None, type_origin)
         self.layers.append(flat)
         self.pending.append((flat, refs, scope, path))
         if refs is None:
@@ -226,37 +228,19 @@ class _Expander:
         scope.setdefault(name.removeprefix(prefix), name)
         return name
 
-    def layer_args(self, layer_type, raw, path):
+    def layer_args(self, layer_type, kind, raw, path):
+        key = path + (kind,) if isinstance(self.doc.value_at(path), dict) else path
         if isinstance(raw, dict):
-            key = self._type_key_path(path, layer_type)
-            return dict(raw), {k: key + (k,) for k in raw}
-        key = self._type_key_path(path, layer_type)
+            return dict(raw), {k: key + (k,) for k in raw}, key
         if raw is None:
-            return {}, {}
+            return {}, {}, key
         if layer_type.positional:
-            return {layer_type.positional: raw}, {layer_type.positional: key}
+            return {layer_type.positional: raw}, {layer_type.positional: key}, key
         self.problem(key, f"{layer_type.name} takes a mapping of arguments; received {raw!r}")
         return None
 
-    def _type_key_path(self, path, layer_type):
-        item = self._item_at(path)
-        if isinstance(item, dict):
-            for k in item:
-                if k not in META_KEYS:
-                    return path + (k,)
-        return path
-
-    def _item_at(self, path):
-        node = self.doc.data
-        for part in path:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                return None
-        return node
-
     def unknown_type(self, kind, path):
-        key_path = path + (kind,) if isinstance(self._item_at(path), dict) else path
+        key_path = path + (kind,) if isinstance(self.doc.value_at(path), dict) else path
         if kind in REFUSED:
             self.problem(key_path, f"{kind} is not allowed: {REFUSED[kind]}", key=True)
             return
@@ -267,6 +251,10 @@ class _Expander:
         if block_name in self.block_stack:
             chain = " → ".join(self.block_stack + [block_name])
             self.problem(path, f"block '{block_name}' uses itself: {chain}")
+            return None
+        if len(self.block_stack) >= MAX_BLOCK_DEPTH:
+            chain = " → ".join(self.block_stack[:3])
+            self.problem(path, f"blocks nest more than {MAX_BLOCK_DEPTH} deep: {chain} → ...")
             return None
         block = self.blocks[block_name]
         params = self.block_params(block_name, block, raw, path)
@@ -346,7 +334,7 @@ class _Expander:
                     )
                     at = (
                         path + ("inputs", j)
-                        if len(refs) > 1 or isinstance(self._item_at(path + ("inputs",)), list)
+                        if len(refs) > 1 or isinstance(self.doc.value_at(path + ("inputs",)), list)
                         else path + ("inputs",)
                     )
                     self.problem(

@@ -83,6 +83,16 @@ class Document:
             path = path[:-1]
         return self.positions.get((), (1, 1))
 
+    def value_at(self, path: Path_):
+        """The value at `path` in the file as written, or None."""
+        node = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
     def problem(self, path: Path_, message: str, key: bool = False) -> Problem:
         line, col = self.where(path, key)
         return Problem(self.path, line, col, message)
@@ -297,9 +307,11 @@ def _int(text: str) -> int:
     t = text.replace("_", "")
     sign = -1 if t.startswith("-") else 1
     t = t.lstrip("+-")
-    if t.startswith(("0x", "0o")):
-        return sign * int(t, 0)
-    return sign * int(t)
+    if len(t) <= 24:  # never convert thousands of digits (Python refuses above 4,300, slowly)
+        value = sign * int(t, 0 if t.startswith(("0x", "0o")) else 10)
+        if -(2**63) <= value < 2**63:
+            return value
+    raise ValueError("it does not fit in 64 bits; no size or count in a spec is this large")
 
 
 def _float(text: str) -> float:
