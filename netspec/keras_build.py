@@ -6,6 +6,7 @@ import networkx as nx
 
 from .analyse import Analysis, Row
 from .layers import CORE
+from .plugins import LAYERS as PLUGIN_LAYERS
 from .problems import NetspecBug, Problem, SpecError
 from .tf_env import import_keras
 
@@ -24,7 +25,8 @@ def build_model(spec, verbose: bool = False):
             continue
         layer = by_name[node]
         try:
-            keras_layer = getattr(keras.layers, layer.type)(name=layer.name, **layer.args)
+            keras_class = PLUGIN_LAYERS.get(layer.type) or getattr(keras.layers, layer.type)
+            keras_layer = keras_class(name=layer.name, **layer.args)
             sources = [tensors[s] for s in layer.inputs]
             merge = CORE[layer.type].merge if layer.type in CORE else len(sources) > 1
             tensors[layer.name] = keras_layer(sources if merge else sources[0])

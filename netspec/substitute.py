@@ -23,6 +23,7 @@ _OPS = {
     ast.Mod: operator.mod,
 }
 _LIMIT = 10**15
+MAX_CHAIN = 50
 
 
 class SubstitutionError(Exception):
@@ -45,6 +46,8 @@ class Scope:
         if name in self.done:
             return self.done[name]
         if name in self.raw:
+            if len(self.active) >= MAX_CHAIN:
+                raise SubstitutionError(f"vars refer to vars more than {MAX_CHAIN} deep: {' → '.join(self.active[:3])} → ...")
             if name in self.active:
                 cycle = " → ".join(self.active[self.active.index(name) :] + [name])
                 raise SubstitutionError(f"vars refer to each other in a circle: {cycle}")
@@ -89,10 +92,11 @@ def _text(value) -> str:
 def evaluate(expr: str, scope: Scope):
     """Evaluate a `${...}` expression over the scope."""
     try:
-        tree = ast.parse(expr.strip(), mode="eval")
+        return _eval(ast.parse(expr.strip(), mode="eval").body, scope, expr)
     except SyntaxError:
         raise SubstitutionError(f"'${{{expr}}}' is not a name or an arithmetic expression") from None
-    return _eval(tree.body, scope, expr)
+    except RecursionError:  # a hostile expression such as 1+1+...+1, thousands of terms long
+        raise SubstitutionError(f"'${{{expr[:30]}...}}' nests too deeply; split it into vars") from None
 
 
 def _eval(node, scope: Scope, expr: str):

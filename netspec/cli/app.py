@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import List
+
 import typer
 
 from .. import __version__
 from .build_cmd import build
+from .common import PLUGIN_HELP, handle_errors, load_plugins
 from .diagram_cmd import diagram
 from .expand_cmd import expand
 from .schema_cmd import schema
@@ -29,11 +32,14 @@ def _version(value: bool):
 
 
 @app.callback()
+@handle_errors
 def main(
     version: bool | None = typer.Option(None, "--version", callback=_version, is_eager=True, help="Print the version."),
+    plugin: List[str] = typer.Option([], "--plugin", metavar="MODULE", help=PLUGIN_HELP),
 ):
     """netspec: a declarative model-spec compiler for Keras."""
+    load_plugins(plugin)
 
 
 for command in (validate, summary, build, expand, schema, diagram):
-    app.command(name=command.__name__)(command)
+    app.command(name=command.__name__)(handle_errors(command))

@@ -16,6 +16,12 @@ def build(
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
     width: int = typer.Option(100, "--width", min=60, help="Width of the printed table."),
     verbose: bool = typer.Option(False, "--verbose", help="Show TensorFlow's start-up log."),
+    allow_large: bool = typer.Option(
+        False,
+        "--allow-large",
+        help="Build even when the static estimate of the weights exceeds this machine's memory "
+        "(without it such a spec is refused before Keras allocates anything).",
+    ),
 ):
     """Compile SPEC into a Keras model, print the Keras-verified table, and write build/<name>/.
 
@@ -24,10 +30,12 @@ def build(
     and `train` without SPEC use it.
     """
     from ..build import build as run_build
+    from ..limits import check_memory
     from ..spec import load
     from ..table import render_text
 
     loaded = load(spec, overrides)
+    check_memory(loaded, allow_large=allow_large)
     out, analysis = run_build(loaded, BUILD_DIR, verbose)
     typer.echo(render_text(analysis, loaded.train.get("batch_size"), width, verified=True), nl=False)
     typer.echo(f"Wrote {out}/ (spec.yaml, model.keras, summary.txt, summary.json); it is now the current build.")

@@ -21,6 +21,11 @@ CURRENT = BUILD_DIR / "CURRENT"
 EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 1, 2, 3
 
 SET_HELP = "Override any value of the spec: dotted.path=value (repeatable), e.g. --set train.epochs=5."
+PLUGIN_HELP = (
+    "Import MODULE for the custom layer classes in its NETSPEC_LAYERS list (repeatable; also "
+    "NETSPEC_PLUGINS=mod1,mod2). This runs MODULE's code: name only modules you trust. "
+    "A spec itself can never cause an import."
+)
 
 
 def spec_path(spec: Path | None) -> Path:
@@ -33,6 +38,15 @@ def spec_path(spec: Path | None) -> Path:
     if not path.is_file():
         raise UsageError(f"the current build points at {path}, which is missing; run `netspec build SPEC` again")
     return path
+
+
+def load_plugins(modules) -> None:
+    """Import the plugin modules named by --plugin and NETSPEC_PLUGINS (nothing else ever imports one)."""
+    from .. import plugins
+
+    names = [*modules, *plugins.from_env()]
+    if names:
+        plugins.load(names)
 
 
 def load_spec(spec: Path | None, overrides=()):

@@ -79,6 +79,7 @@ def _keras_names() -> frozenset[str]:
 
 KERAS_NAMES = _keras_names()
 OPAQUE_NAMES = frozenset(KERAS_NAMES - set(CORE) - set(ALIASES) - set(REFUSED))
+PLUGIN_NAMES: set[str] = set()  # filled only by netspec.plugins.load (--plugin / NETSPEC_PLUGINS)
 
 
 def opaque(name: str) -> LayerType:
@@ -98,13 +99,13 @@ def lookup(name: str) -> LayerType | None:
     name = ALIASES.get(name, name)
     if name in CORE:
         return CORE[name]
-    if name in OPAQUE_NAMES:
+    if name in OPAQUE_NAMES or name in PLUGIN_NAMES:
         return opaque(name)
     return None
 
 
 def known_names() -> list[str]:
-    return sorted(set(CORE) | OPAQUE_NAMES | set(ALIASES))
+    return sorted(set(CORE) | OPAQUE_NAMES | set(ALIASES) | PLUGIN_NAMES)
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--keras-names"]:
