@@ -1,0 +1,31 @@
+"""curves.png: loss and accuracy per epoch, train and validation, from the history records."""
+
+from __future__ import annotations
+
+import io
+
+
+def render_png(history: list) -> bytes:
+    """A two-panel PNG (loss; accuracy when recorded) of the history; returns its bytes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    epochs = [record["epoch"] for record in history]
+    panels = [("loss", "loss")] + ([("accuracy", "accuracy")] if "accuracy" in history[0] else [])
+    figure = Figure(figsize=(5 * len(panels), 3.6), dpi=100)
+    for i, (key, title) in enumerate(panels, start=1):
+        axes = figure.add_subplot(1, len(panels), i)
+        for prefix, label in (("", "train"), ("val_", "validation")):
+            values = [record.get(prefix + key) for record in history]
+            if any(v is not None for v in values):
+                axes.plot(epochs, values, marker="o", markersize=3, label=label)
+        axes.set_title(title)
+        axes.set_xlabel("epoch")
+        axes.grid(alpha=0.3)
+        axes.legend()
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()

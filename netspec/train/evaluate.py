@@ -1,0 +1,54 @@
+"""Test loss, accuracy and a per-class table for a trained model: what eval.json holds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def evaluate(keras, model, x, y, note: dict, loss: str, batch_size: int = 256) -> dict:
+    """One pass of predictions over (x, y): loss as the model's loss computes it, accuracy, per-class figures."""
+    rescale = note.get("rescale", 1)
+    probabilities = model.predict(x.astype("float32") * rescale, batch_size=batch_size, verbose=0)
+    probabilities = np.asarray(probabilities, dtype="float32")
+    classes = probabilities.shape[-1]
+    truth = y.astype("int64")
+    target = np.eye(classes, dtype="float32")[truth] if not loss.startswith("sparse") else truth
+    loss_value = float(np.mean(keras.ops.convert_to_numpy(keras.losses.get(loss)(target, probabilities))))
+    predicted = probabilities.argmax(axis=-1)
+    names = note.get("class_names") or [str(i) for i in range(classes)]
+    per_class = []
+    for index in range(classes):
+        actual, guessed = truth == index, predicted == index
+        hits = int(np.sum(actual & guessed))
+        per_class.append(
+            {
+                "class": names[index] if index < len(names) else str(index),
+                "examples": int(actual.sum()),
+                "correct": hits,
+                "accuracy": hits / int(actual.sum()) if actual.any() else None,
+                "precision": hits / int(guessed.sum()) if guessed.any() else None,
+            }
+        )
+    return {
+        "examples": int(len(truth)),
+        "loss": loss_value,
+        "accuracy": float(np.mean(predicted == truth)) if len(truth) else None,
+        "per_class": per_class,
+    }
+
+
+def render(result: dict) -> str:
+    """eval.json as a small text table."""
+    lines = [f"test loss {result['loss']:.4f}  accuracy {_pct(result['accuracy'])}  ({result['examples']} examples)"]
+    width = max([len("class")] + [len(row["class"]) for row in result["per_class"]])
+    lines.append(f"{'class':<{width}}  examples  correct  accuracy  precision")
+    for row in result["per_class"]:
+        lines.append(
+            f"{row['class']:<{width}}  {row['examples']:>8}  {row['correct']:>7}  "
+            f"{_pct(row['accuracy']):>8}  {_pct(row['precision']):>9}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"

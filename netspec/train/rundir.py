@@ -1,0 +1,87 @@
+"""The run directory: what a run was asked to do, with which software, and where its files go.
+
+runs/<name>/<UTC timestamp>/
+  spec.yaml  command.txt  versions.json  run.json      what was asked, written at the start
+  history.json  metrics.csv  tensorboard/  checkpoints/{last,best}.keras   after every epoch
+  model.keras  eval.json  curves.png                   at the end
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import platform
+import shlex
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import __version__, atomic
+from ..problems import UsageError
+from ..yaml_dump import dump_spec
+
+LAST = Path("checkpoints") / "last.keras"
+BEST = Path("checkpoints") / "best.keras"
+
+
+def fingerprint(expanded: dict) -> str:
+    """A hash of the expanded spec, ignoring train.epochs (a resumed run may be given more epochs)."""
+    data = copy.deepcopy(expanded)
+    data.get("train", {}).pop("epochs", None)
+    data.pop("description", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def create(root: Path, name: str, given: Path | None = None) -> Path:
+    """A new, empty run directory: `given`, or root/name/<UTC timestamp> (suffixed if taken)."""
+    if given is not None:
+        if given.exists() and any(given.iterdir()):
+            raise UsageError(f"--run-dir {given}: already exists and is not empty; use --resume {given} to continue it")
+        given.mkdir(parents=True, exist_ok=True)
+        return given
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    path = root / name / stamp
+    n = 1
+    while path.exists():
+        n += 1
+        path = root / name / f"{stamp}-{n}"
+    path.mkdir(parents=True)
+    return path
+
+
+def versions() -> dict:
+    found = {"netspec": __version__, "python": platform.python_version()}
+    for module in ("tensorflow", "keras", "numpy"):
+        if module in sys.modules:
+            found[module] = getattr(sys.modules[module], "__version__", "?")
+    return found
+
+
+def write_start(path: Path, expanded: dict, settings: dict, argv: list, placement: str, deterministic: bool) -> None:
+    """What the run was asked to do: the expanded spec, the exact command, versions, settings."""
+    header = "# The fully expanded spec this run trained (netspec train).\n"
+    atomic.write_text(path / "spec.yaml", header + dump_spec(expanded))
+    atomic.write_text(path / "command.txt", shlex.join(argv) + "\n")
+    atomic.write_text(path / "versions.json", json.dumps(versions(), indent=2) + "\n")
+    run = {"fingerprint": fingerprint(expanded), "settings": settings, "devices": placement}
+    run["deterministic"] = deterministic
+    atomic.write_text(path / "run.json", json.dumps(run, indent=2) + "\n")
+
+
+def read_run(path: Path) -> dict:
+    """run.json of an existing run directory, with a usage error when it is not one."""
+    try:
+        return json.loads((path / "run.json").read_text())
+    except (OSError, ValueError):
+        raise UsageError(f"--resume {path}: not a netspec run directory (no readable run.json)") from None
+
+
+def check_same_spec(path: Path, run: dict, expanded: dict, spec_file: str) -> None:
+    """Refuse to resume when the spec differs from the one the run started with."""
+    if run["fingerprint"] != fingerprint(expanded):
+        raise UsageError(
+            f"--resume {path}: {spec_file} has changed since this run started, so its checkpoint does not "
+            f"belong to it; the run's own spec is {path / 'spec.yaml'} (resume without SPEC to use it), "
+            "or start a new run"
+        )
