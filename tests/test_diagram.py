@@ -276,6 +276,21 @@ def test_dot_source_is_exact_and_stable(tmp_path, tiny):
     ]
 
 
+def test_layers_without_static_rules_show_their_arguments(tmp_path):
+    spec = tmp_path / "seq.yaml"
+    spec.write_text(
+        "netspec: 1\nname: seq\ninput: {shape: [null, 16]}\nlayers:\n"
+        "  - LSTM: {units: 32, return_sequences: true}\n  - LSTM: {units: 32, return_sequences: true}\n  - Dense: 4\n"
+    )
+    out = tmp_path / "seq.dot"
+    draw(spec, out, "--compact")
+    assert (
+        '  "lstm_1" [label=<<b>lstm_1 … lstm_2</b>  LSTM ×2<br/>units=32, return_sequences=true<br/>'
+        '<font point-size="8" color="#555555">? · ? params</font>>, fillcolor="#ffffff", color="#999999", peripheries=2];'
+    ) in out.read_text().splitlines()
+    assert "3 layers · ? parameters" in out.read_text()
+
+
 def test_mermaid_output_is_exact(tmp_path, tiny, residual):
     out = tmp_path / "t.mmd"
     assert draw(tiny, out, "--compact").stdout == f"wrote {out} (Mermaid, 5 nodes, 4 edges)\n"

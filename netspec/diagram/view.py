@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..graph import ordered_inputs
+from ..layers import CORE
 
 FOLDED_FAMILIES = ("activation", "regularization")
 
@@ -95,7 +96,7 @@ def build_view(spec, direction="TB", compact=False, blocks=False, collapse_block
     clusters = _clusters(nodes, block_types, runs, graph) if (blocks and not collapse_blocks) else []
     analysis = spec.summary()
     params = analysis.total("trainable") + analysis.total("non_trainable")
-    totals = f"{len(analysis.rows)} layers · {params:,} parameters" + ("" if analysis.complete else " (some unknown)")
+    totals = f"{len(analysis.rows)} layers · {f'{params:,}' if analysis.complete else '?'} parameters"
     title = title if title is not None else spec.name
     return View(spec.name, title, direction, totals, nodes, edges, clusters)
 
@@ -112,7 +113,7 @@ def _layer_nodes(spec) -> dict:
             kind=data["kind"],
             type=data["type"],
             family="input" if data["kind"] == "input" else data.get("family", "other"),
-            args=data.get("label", ""),
+            args=data.get("label") or _opaque_args(data),
             members=[name],
             heads=[name],
             in_shape=in_shape,
@@ -122,6 +123,14 @@ def _layer_nodes(spec) -> dict:
             signature=(_signature(graph, name),),
         )
     return nodes
+
+
+def _opaque_args(data: dict) -> str:
+    """A layer without netspec rules (shapes come from Keras) shows its arguments as given."""
+    if data["kind"] != "layer" or data["type"] in CORE:
+        return ""
+    text = ", ".join(f"{k}={json.dumps(v)}" for k, v in data.get("args", {}).items())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _owner_map(nodes: dict) -> dict:
@@ -311,9 +320,10 @@ def _block_runs(nodes: dict, graph: nx.DiGraph) -> tuple[dict, dict]:
     """
     runs: dict = {}
     previous = None
-    for name, inst in _instances(nodes).items():
+    instances = _instances(nodes)
+    for name, inst in instances.items():
         members = [m for node in inst for m in node.members]
-        nested = any(other.startswith(name + ".") for other in _instances(nodes))
+        nested = any(other.startswith(name + ".") for other in instances)
         if previous is not None and not nested and _same_block(previous, name, members, graph, runs):
             first = runs[previous]
             head = {
@@ -352,13 +362,19 @@ def _clusters(nodes: dict, block_types: dict, runs: dict, graph: nx.DiGraph) -> 
 
 
 def _cluster_label(name: str, block_types: dict, runs: dict, graph: nx.DiGraph) -> str:
+    """`instance (block)`, or `first … last ×N (block) · P params` for a run; nested names without their parent's."""
+    parent = _parent(name)
+
+    def local(instance):
+        return instance.removeprefix(parent + ".") if parent else instance
+
     kind = f" ({block_types[name]})" if name in block_types else ""
     if name not in runs:
-        return name + kind
+        return local(name) + kind
     copies = runs[name]
     last = graph.nodes[copies[-1][0]].get("block") or name
     params = sum(graph.nodes[m].get("params") or 0 for copy in copies for m in copy)
-    return f"{name} … {last} ×{len(copies)}{kind} · {params:,} params"
+    return f"{local(name)} … {local(last)} ×{len(copies)}{kind} · {params:,} params"
 
 
 def _parent(name: str) -> str | None:
