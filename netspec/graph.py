@@ -31,3 +31,11 @@ def build_graph(spec: FlatSpec) -> nx.DiGraph:
 def ordered_inputs(graph: nx.DiGraph, node: str) -> list[str]:
     """The node's input names in the order the layer receives them."""
     return [u for u, _, _ in sorted(graph.in_edges(node, data="index"), key=lambda e: e[2])]
+
+
+def build_order(spec: FlatSpec, graph: nx.DiGraph) -> list:
+    """The spec's layers in the order they are built: topological, ties kept in declaration order."""
+    by_name = {layer.name: layer for layer in spec.layers}
+    order = {layer.name: i for i, layer in enumerate(spec.layers)}
+    nodes = nx.lexicographical_topological_sort(graph, key=lambda n: order.get(n, -1))
+    return [by_name[n] for n in nodes if n in by_name]

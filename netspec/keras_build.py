@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
 from .analyse import Analysis, Row
+from .graph import build_order
 from .layers import CORE
 from .plugins import LAYERS as PLUGIN_LAYERS
 from .problems import NetspecBug, Problem, SpecError
@@ -18,12 +17,7 @@ def build_model(spec, verbose: bool = False):
     tensors = {}
     for name, tensor in flat.inputs.items():
         tensors[name] = keras.Input(shape=tuple(tensor["shape"]), dtype=tensor.get("dtype", "float32"), name=name)
-    by_name = {layer.name: layer for layer in flat.layers}
-    order = {layer.name: i for i, layer in enumerate(flat.layers)}
-    for node in nx.lexicographical_topological_sort(spec.graph, key=lambda n: order.get(n, -1)):
-        if node not in by_name:
-            continue
-        layer = by_name[node]
+    for layer in build_order(flat, spec.graph):
         try:
             keras_class = PLUGIN_LAYERS.get(layer.type) or getattr(keras.layers, layer.type)
             keras_layer = keras_class(name=layer.name, **layer.args)

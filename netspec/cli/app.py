@@ -10,10 +10,13 @@ from .. import __version__
 from .build_cmd import build
 from .common import PLUGIN_HELP, handle_errors, load_plugins
 from .diagram_cmd import diagram
+from .eject_cmd import eject
 from .expand_cmd import expand
+from .import_cmd import import_
 from .schema_cmd import schema
 from .summary_cmd import summary
 from .validate_cmd import validate
+from .zoo_cmd import zoo
 
 app = typer.Typer(
     name="netspec",
@@ -41,5 +44,5 @@ def main(
     load_plugins(plugin)
 
 
-for command in (validate, summary, build, expand, schema, diagram):
+for command in (validate, summary, build, expand, schema, diagram, import_, eject, zoo):
     app.command(name=command.__name__)(handle_errors(command))

@@ -33,7 +33,8 @@ def _window_pool(kind: str, n: int) -> LayerType:
         family="pooling",
         doc=f"{kind} over {n}-D windows of each channel.",
         args={
-            "pool_size": A.int_or_tuple(n, "Window size.", default=2),
+            # Keras gives MaxPooling a default window; AveragePooling requires one.
+            "pool_size": A.int_or_tuple(n, "Window size.", **({"default": 2} if kind == "Max" else {})),
             "strides": {
                 "anyOf": [A.int_or_tuple(n, ""), {"type": "null"}],
                 "default": None,
@@ -42,6 +43,7 @@ def _window_pool(kind: str, n: int) -> LayerType:
             "padding": A.enum(["valid", "same"], "valid or same.", default="valid"),
             "data_format": A.DATA_FORMAT,
         },
+        required=() if kind == "Max" else ("pool_size",),
         positional="pool_size",
         shape=shape,
         label=label,

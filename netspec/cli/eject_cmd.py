@@ -1,0 +1,32 @@
+"""`netspec eject [SPEC]`: the spec as a plain Keras Python script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import typer
+
+from .common import SET_HELP, handle_errors, load_spec
+
+
+@handle_errors
+def eject(
+    spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Python file to write (default: print it)."),
+    overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+):
+    """Print a standalone Python script that builds the same model with Keras alone.
+
+    The script defines build_model() (and compile_model() when the spec has a
+    train: section); it does not need netspec. TensorFlow is not started.
+    """
+    from .. import atomic
+    from ..eject import eject as render
+
+    source = render(load_spec(spec, overrides))
+    if output is None:
+        typer.echo(source, nl=False)
+        return
+    atomic.write_text(output, source)
+    typer.echo(f"Wrote {output}; run it with: python {output}")

@@ -1,0 +1,173 @@
+"""Eject: a spec as a standalone Python script that builds the same model with Keras alone.
+
+Everything taken from the spec enters the script as a literal written by `repr`
+of plain data (names, numbers, strings, lists, mappings) or as a comment line, so
+ejecting an untrusted spec cannot plant code in the script. Layers are written in
+the order `keras_build` builds them; a layer's output gets its own variable only
+where a later layer other than the next one reads it.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+import textwrap
+
+from . import __version__
+from .expand import snake
+from .graph import build_order
+from .importer import fresh_name, shared_arguments
+from .layers import CORE
+from .problems import NetspecBug
+
+WIDTH = 100
+RESERVED = {"keras", "layers", "build_model", "compile_model", "model", "x", "inputs", "outputs"}
+TRAIN_COMPILED = ("optimizer", "clipnorm", "loss", "metrics")
+TRAIN_DEFAULTS = {"optimizer": "Adam", "loss": "categorical_crossentropy", "metrics": ["accuracy"]}
+
+
+def eject(spec) -> str:
+    """The Python source of a script that builds `spec`'s model with Keras."""
+    shared = shared_arguments((layer.type, layer.args) for layer in spec.flat.layers)
+    constants = {type_name: snake(type_name).upper() for type_name in shared}
+    lines = _header(spec)
+    if shared:
+        lines += ["", "# Arguments that every layer of a type shares."]
+        lines += [
+            line for t, args in shared.items() for line in _call("dict", _ordered(t, args), "", f"{constants[t]} = ")
+        ]
+    lines += ["", "", *_build_function(spec, shared, constants)]
+    if spec.train:
+        lines += ["", "", *_compile_function(spec.train)]
+    lines += ["", "", 'if __name__ == "__main__":', "    build_model().summary()"]
+    return "\n".join(lines) + "\n"
+
+
+def literal(value) -> str:
+    """Python source for a plain-data value; anything else is refused."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return repr(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(literal(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    raise NetspecBug(f"eject cannot write a {type(value).__name__} as a literal: {value!r}")
+
+
+def _comment(text: str) -> list[str]:
+    """Text as comment lines: split on every line break Python or an editor knows."""
+    return [f"# {line}".rstrip() for line in str(text).splitlines() or [""]]
+
+
+def _header(spec) -> list[str]:
+    lines = _comment(f"{spec.name}: {spec.flat.description}" if spec.flat.description else spec.name)
+    lines += _comment(f"Ejected by netspec {__version__} from {spec.path}; it needs Keras only.")
+    lines += ["# Run it to print the model's summary, or import build_model() from it.", ""]
+    return lines + ["import keras", "from keras import layers"]
+
+
+def _is_identifier(key) -> bool:
+    return isinstance(key, str) and key.isascii() and key.isidentifier() and not keyword.iskeyword(key)
+
+
+def _ordered(type_name: str, args: dict) -> dict:
+    """Arguments in the order Keras' signature lists them (the registry's order)."""
+    known = list(CORE[type_name].args) if type_name in CORE else []
+    return dict(sorted(args.items(), key=lambda kv: known.index(kv[0]) if kv[0] in known else len(known)))
+
+
+def _call(callee: str, args: dict, indent: str, prefix: str = "", suffix: str = "", spread: str = "") -> list[str]:
+    """`prefix callee(k=v, ..., **spread) suffix`, on one line or one argument per line when long."""
+    parts = [f"{k}={literal(v)}" for k, v in args.items() if _is_identifier(k)]
+    odd = {k: v for k, v in args.items() if not _is_identifier(k)}
+    if odd:
+        parts.append(f"**{literal(odd)}")
+    if spread:
+        parts.append(f"**{spread}")
+    one = f"{indent}{prefix}{callee}({', '.join(parts)}){suffix}"
+    if len(one) <= WIDTH:
+        return [one]
+    return [f"{indent}{prefix}{callee}(", *(f"{indent}    {p}," for p in parts), f"{indent}){suffix}"]
+
+
+class _Variables:
+    """Python names for tensors: spec names made identifiers, never clashing."""
+
+    def __init__(self, constants):
+        self.taken = RESERVED | set(constants)
+
+    def new(self, name: str) -> str:
+        base = re.sub(r"\W", "_", name.replace(".", "_"), flags=re.ASCII)
+        return fresh_name(base if _is_identifier(base) else f"t_{base}", self.taken)
+
+
+def _build_function(spec, shared: dict, constants: dict) -> list[str]:
+    flat = spec.flat
+    names = _Variables(constants.values())
+    tensors: dict[str, str] = {}
+    body = []
+    for name, tensor in flat.inputs.items():
+        tensors[name] = "inputs" if len(flat.inputs) == 1 else names.new(name)
+        args = {"shape": tuple(tensor["shape"])}
+        if tensor.get("dtype", "float32") != "float32":
+            args["dtype"] = tensor["dtype"]
+        args["name"] = name
+        body += _call("keras.Input", args, "    ", f"{tensors[name]} = ")
+    layers = build_order(flat, spec.graph)
+    readers: dict[str, list[str]] = {}
+    for layer in layers:
+        for source in layer.inputs:
+            readers.setdefault(source, []).append(layer.name)
+    block = None
+    for i, layer in enumerate(layers):
+        if not layer.type.isidentifier():
+            raise NetspecBug(f"layer type {layer.type!r} is not a Keras class name")
+        if layer.block != block:
+            body += ["", *(f"    {c}" for c in _comment(layer.block))] if layer.block else [""]
+        block = layer.block
+        following = [layers[i + 1].name] if i + 1 < len(layers) else []
+        only_next = readers.get(layer.name, []) == following and (layer.name not in flat.outputs or not following)
+        tensors[layer.name] = "x" if only_next else names.new(layer.name)
+        sources = [tensors[s] for s in layer.inputs]
+        own = {k: v for k, v in layer.args.items() if k not in shared.get(layer.type, {})}
+        args = {**_ordered(layer.type, own), "name": layer.name}
+        call = _call(
+            f"layers.{layer.type}", args, "    ", f"{tensors[layer.name]} = ", "", constants.get(layer.type, "")
+        )
+        call[-1] += f"({_one_or_list(sources)})"
+        body += call
+    ins = _one_or_list([tensors[n] for n in flat.inputs])
+    outs = _one_or_list([tensors[n] for n in flat.outputs])
+    doc = f'    """Build the model ({spec.summary().total("params"):,} parameters)."""'
+    ret = f"    return keras.Model(inputs={ins}, outputs={outs}, name={literal(spec.name)})"
+    return ["def build_model():", doc, *body, ret]
+
+
+def _one_or_list(variables: list[str]) -> str:
+    return variables[0] if len(variables) == 1 else "[" + ", ".join(variables) + "]"
+
+
+def _compile_function(train: dict) -> list[str]:
+    opt = train.get("optimizer", TRAIN_DEFAULTS["optimizer"])
+    opt_name, opt_args = next(iter(opt.items())) if isinstance(opt, dict) else (opt, {})
+    if not _is_identifier(opt_name):
+        raise NetspecBug(f"optimizer name {opt_name!r} is not a Keras class name")
+    opt_args = dict(opt_args or {})
+    if "clipnorm" in train:
+        opt_args["clipnorm"] = train["clipnorm"]
+    optimizer = _call(f"keras.optimizers.{opt_name}", opt_args, "", "optimizer=", ",")
+    loss = train.get("loss", TRAIN_DEFAULTS["loss"])
+    metrics = train.get("metrics", TRAIN_DEFAULTS["metrics"])
+    rest = [k for k in train if k not in TRAIN_COMPILED]
+    lines = ["def compile_model(model):", '    """Compile the model as the spec\'s train: section says."""']
+    if rest:
+        note = f"The spec's train: section also sets {', '.join(rest)}; `netspec train` applies them."
+        lines += [f"    # {line}" for line in textwrap.wrap(note, WIDTH - 6)]
+    lines += ["    model.compile(", *(f"        {line}" for line in optimizer)]
+    lines += [f"        loss={literal(loss)},", f"        metrics={literal(metrics)},", "    )", "    return model"]
+    return lines
