@@ -115,6 +115,26 @@ class _Expander:
         self.pending: list[tuple[FlatLayer, list, dict, tuple]] = []
         self.taken = {item.get("name") for item in data["layers"] if isinstance(item, dict)} - {None}
         self.block_stack: list[str] = []
+        self.sizes: dict[str, int] = {}
+
+    def size_of(self, kind, depth: int = 0) -> int:
+        """Layers one use of `kind` adds, counting literal repeats: refuses a repeat bomb before expanding it.
+
+        A lower bound (1 where a repeat is a ${parameter}, or for a cycle, reported when expanded).
+        """
+        if kind not in self.blocks or depth > MAX_BLOCK_DEPTH:
+            return 1
+        if kind not in self.sizes:
+            self.sizes[kind] = 1
+            total = 0
+            for item in self.blocks[kind].get("layers") or []:
+                kinds = [k for k in item if k not in META_KEYS] if isinstance(item, dict) else [item]
+                repeat = item.get("repeat", 1) if isinstance(item, dict) else 1
+                repeat = repeat if isinstance(repeat, int) and not isinstance(repeat, bool) and repeat > 0 else 1
+                inner = self.size_of(kinds[0], depth + 1) if len(kinds) == 1 and isinstance(kinds[0], str) else 1
+                total += repeat * inner
+            self.sizes[kind] = total
+        return self.sizes[kind]
 
     def problem(self, path, message, key=False):
         self.problems.append(self.doc.problem(path, message, key))
@@ -159,7 +179,7 @@ class _Expander:
             if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
                 self.problem(path + ("repeat",), f"repeat must be an integer ≥ 1; received {repeat!r}")
                 continue
-            if len(self.layers) + repeat > MAX_LAYERS:
+            if len(self.layers) + repeat * self.size_of(kind) > MAX_LAYERS:
                 self.problem(path + ("repeat",), f"the spec expands to more than {MAX_LAYERS:,} layers")
                 raise _TooBig
             given = meta.get("name")

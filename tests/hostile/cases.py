@@ -1,0 +1,294 @@
+"""The hostile-input corpus: each case writes its input into a directory and says what netspec must answer.
+
+Shared by tests/test_hostile.py (which asserts every answer, bound and figure) and
+bench/bench_hostile.py (which writes the figures into the docs). Large inputs (a 50 MiB
+file, 100,000-deep nesting, a billion laughs, binary files) are generated, never committed.
+Small bad specs live in tests/cases/invalid/ (one file each) and are run here as one batch.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+INVALID = Path(__file__).resolve().parent.parent / "cases" / "invalid"
+LIMIT_SECONDS = 2.0
+LIMIT_RSS = 300 * 2**20
+
+
+@dataclass
+class Case:
+    """One run of the real `netspec` command on bad input."""
+
+    name: str
+    what: str
+    make: Callable[[Path], list[str]]  # writes the input into a directory; returns netspec's arguments
+    code: int  # expected exit code
+    stderr: Callable[[Path], list[str]]  # the exact lines expected on stderr
+
+
+def _write(directory: Path, name: str, text: str | bytes) -> str:
+    path = directory / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return name
+
+
+def _corpus(directory: Path) -> list[str]:
+    return ["validate", *(str(p) for p in sorted(INVALID.glob("*.yaml")))]
+
+
+def _corpus_errors(directory: Path) -> list[str]:
+    lines = []
+    for spec in sorted(INVALID.glob("*.yaml")):
+        lines += [f"{INVALID}/{line}" for line in spec.with_suffix(".err").read_text().splitlines()]
+    return lines
+
+
+TAGS = [
+    ("!!python/object/apply:os.system [id]", "!!python/object/apply:os.system"),
+    ("!!python/object/new:os.system [id]", "!!python/object/new:os.system"),
+    ("!!python/object:os.system {}", "!!python/object:os.system"),
+    ("!!python/name:os.system ''", "!!python/name:os.system"),
+    ("!!python/module:os ''", "!!python/module:os"),
+    ("!!python/tuple [1, 2]", "!!python/tuple"),
+    ("!!python/bytes aGk=", "!!python/bytes"),
+    ("!!binary aGk=", "!!binary"),
+    ("!!timestamp 2001-12-14", "!!timestamp"),
+    ("!!set {a: null}", "!!set"),
+    ("!!omap [a: 1]", "!!omap"),
+    ("!!pairs [a: 1]", "!!pairs"),
+    ("!!merge x", "!!merge"),
+    ("!!value x", "!!value"),
+    ("!custom 3", "!custom"),
+    ("!<tag:example.com,2000:app/x> 3", "tag:example.com,2000:app/x"),
+]
+
+
+def _tags(directory: Path) -> list[str]:
+    names = []
+    for i, (text, _) in enumerate(TAGS):
+        names.append(
+            _write(directory, f"tag_{i:02d}.yaml", f"netspec: 1\ninput: {{shape: [8]}}\nlayers:\n  - Dense: {text}\n")
+        )
+    return ["validate", *names]
+
+
+def _tag_errors(directory: Path) -> list[str]:
+    return [
+        f"tag_{i:02d}.yaml:4:12: tag '{shown}' is not allowed: specs are plain data"
+        for i, (_, shown) in enumerate(TAGS)
+    ]
+
+
+def _big_file(directory: Path) -> list[str]:
+    line = "  - Dense: {units: 8, activation: relu}\n"
+    with open(directory / "big.yaml", "w") as handle:
+        handle.write("netspec: 1\ninput: {shape: [8]}\nlayers:\n")
+        handle.write(line * (50 * 2**20 // len(line)))
+    return ["summary", "big.yaml"]
+
+
+def _deep(directory: Path) -> list[str]:
+    return [
+        "validate",
+        _write(directory, "flow_lists.yaml", "[" * 100_000),
+        _write(directory, "flow_maps.yaml", "{a: " * 100_000),
+        _write(directory, "block_lists.yaml", "- " * 100_000 + "x\n"),
+    ]
+
+
+def _laughs(directory: Path) -> list[str]:
+    lines = ['lol0: &l0 "lol"']
+    lines += [f"lol{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    lines += ["netspec: 1", "input: {shape: [8]}", "layers: *l9"]
+    return ["summary", _write(directory, "laughs.yaml", "\n".join(lines) + "\n")]
+
+
+def _aliases(directory: Path) -> list[str]:
+    return [
+        "validate",
+        _write(directory, "alias_key.yaml", "a: &k x\n? *k\n: 1\n"),
+        _write(directory, "alias_self.yaml", "netspec: 1\nlayers: &x [*x]\n"),
+        _write(directory, "alias_undefined.yaml", "netspec: 1\nlayers: [*nowhere]\n"),
+    ]
+
+
+def _binary(directory: Path) -> list[str]:
+    noise = random.Random(6).randbytes(1 << 16)
+    return [
+        "validate",
+        _write(directory, "image.png", b"\x89PNG\r\n\x1a\n" + noise),
+        _write(directory, "program.elf", b"\x7fELF\x02\x01\x01\x00" + noise),
+        _write(directory, "elf_header.yaml", b"\x7fELF\x02\x01\x01\x00"),
+        _write(directory, "utf16.yaml", "netspec: 1\n".encode("utf-16")),
+        _write(directory, "zeros.yaml", bytes(4096)),
+        _write(directory, "latin1.yaml", "netspec: 1\nname: caf\xe9\n".encode("latin-1")),
+        _write(directory, "empty.yaml", ""),
+    ]
+
+
+def _binary_errors(directory: Path) -> list[str]:
+    return [
+        "image.png:1:1: byte 0x89 is not valid UTF-8; save the spec as UTF-8 text",
+        "program.elf:1:9: byte 0xfe is not valid UTF-8; save the spec as UTF-8 text",
+        "elf_header.yaml:1:1: character #x007f is not allowed in YAML text",
+        "utf16.yaml:1:1: byte 0xff is not valid UTF-8; save the spec as UTF-8 text",
+        "zeros.yaml:1:1: character #x0000 is not allowed in YAML text",
+        "latin1.yaml:2:10: byte 0xe9 is not valid UTF-8; save the spec as UTF-8 text",
+        "empty.yaml:1:1: the spec is empty; it needs at least `netspec: 1` and `layers:`",
+    ]
+
+
+SMALL = "netspec: 1\nname: small\ninput: {shape: [8]}\nlayers:\n  - Dense: 4\n"
+
+
+def _directory(directory: Path) -> list[str]:
+    (directory / "specs.yaml").mkdir(exist_ok=True)
+    return ["summary", "specs.yaml"]
+
+
+def _set_unknown(directory: Path) -> list[str]:
+    return ["summary", _write(directory, "small.yaml", SMALL), "--set", "train.optimizer.lr=0.1"]
+
+
+def _set_index(directory: Path) -> list[str]:
+    return ["expand", _write(directory, "small.yaml", SMALL), "--set", "layers.7.Dense=3"]
+
+
+def _set_through_value(directory: Path) -> list[str]:
+    return ["validate", _write(directory, "small.yaml", SMALL), "--set", "name.first=x"]
+
+
+TOO_BIG = (
+    "netspec: 1\nname: too_big\ninput: {shape: [1000000]}\nlayers:\n  - Dense: 1000000\n    repeat: 4\n  - Dense: 10\n"
+)
+TOO_BIG_PARAMS = 4 * (10**12 + 10**6) + 10**7 + 10  # four Dense(1,000,000) on 1,000,000 inputs, then Dense(10)
+
+
+def _too_big(directory: Path) -> list[str]:
+    return ["build", _write(directory, "too_big.yaml", TOO_BIG)]
+
+
+def _too_big_errors(directory: Path) -> list[str]:
+    from netspec.limits import fmt_bytes, machine_memory
+
+    largest = 10**12 + 10**6
+    return [
+        f"too_big.yaml:5:12: building this model needs an estimated {fmt_bytes(4 * TOO_BIG_PARAMS)} of memory, "
+        f"more than this machine's {fmt_bytes(machine_memory())}; the largest layer is 'dense_1' "
+        f"(Dense, {largest:,} parameters = {fmt_bytes(4 * largest)}). Make it smaller, or pass --allow-large to try anyway"
+    ]
+
+
+def _named_code(directory: Path) -> list[str]:
+    spec = (
+        "netspec: 1\ninput: {shape: [8]}\nlayers:\n"
+        "  - ScaleBy: {factor: 3}\n"
+        "  - demo_plugin.ScaleBy: {}\n"
+        "  - Dense: {units: 4, kernel_initializer: {module: demo_plugin, class_name: ScaleBy}}\n"
+    )
+    return ["validate", _write(directory, "names_plugin.yaml", spec)]
+
+
+CASES = [
+    Case("corpus", "every spec in tests/cases/invalid/, one process", _corpus, 1, _corpus_errors),
+    Case("tags", f"{len(TAGS)} non-standard YAML tags (!!python/*, !!binary, !custom ...)", _tags, 1, _tag_errors),
+    Case(
+        "big_file",
+        "a 50 MiB spec",
+        _big_file,
+        1,
+        lambda d: ["big.yaml:1:1: file is 50.0 MiB; specs are limited to 10 MiB"],
+    ),
+    Case(
+        "deep_nesting",
+        "flow lists, flow mappings and block lists nested 100,000 deep",
+        _deep,
+        1,
+        lambda d: [
+            "flow_lists.yaml:1:65: nesting deeper than 64 levels; a spec never needs this",
+            "flow_maps.yaml:1:257: nesting deeper than 64 levels; a spec never needs this",
+            "block_lists.yaml:1:129: nesting deeper than 64 levels; a spec never needs this",
+        ],
+    ),
+    Case(
+        "billion_laughs",
+        "an alias bomb of 10^9 values",
+        _laughs,
+        1,
+        lambda d: ["laughs.yaml:7:12: the document expands to more than 200,000 values (an alias bomb?)"],
+    ),
+    Case(
+        "aliases",
+        "an alias as a key, a recursive alias, an undefined alias",
+        _aliases,
+        1,
+        lambda d: [
+            "alias_key.yaml:2:3: mapping keys must be plain strings, not collections or aliases",
+            "alias_self.yaml:2:13: alias '*x' refers to no finished anchor (recursive or undefined)",
+            "alias_undefined.yaml:2:10: alias '*nowhere' refers to no finished anchor (recursive or undefined)",
+        ],
+    ),
+    Case("binary", "PNG, ELF, UTF-16, NUL bytes, Latin-1, an empty file", _binary, 1, _binary_errors),
+    Case(
+        "directory",
+        "a directory given as SPEC",
+        _directory,
+        2,
+        lambda d: ["netspec: error: specs.yaml: is a directory, not a spec file"],
+    ),
+    Case(
+        "missing",
+        "a path that does not exist",
+        lambda d: ["summary", "missing.yaml"],
+        2,
+        lambda d: ["netspec: error: missing.yaml: no such file"],
+    ),
+    Case(
+        "set_unknown_path",
+        "--set on a path the spec does not have",
+        _set_unknown,
+        2,
+        lambda d: [
+            "netspec: error: --set train.optimizer.lr=0.1: unknown path 'train' (keys there: input, layers, name, netspec)"
+        ],
+    ),
+    Case(
+        "set_bad_index",
+        "--set on a list index out of range",
+        _set_index,
+        2,
+        lambda d: ["netspec: error: --set layers.7.Dense=3: 'layers' has 1 items; no index 7"],
+    ),
+    Case(
+        "set_into_scalar",
+        "--set below a single value",
+        _set_through_value,
+        2,
+        lambda d: ["netspec: error: --set name.first=x: 'name' is a single value, not a mapping or list"],
+    ),
+    Case(
+        "too_big_to_build",
+        "a model of 4 x 10^12 weights (16 TB), refused before Keras allocates",
+        _too_big,
+        1,
+        _too_big_errors,
+    ),
+    Case(
+        "names_code",
+        "a spec naming a plugin class, a module path and a module: key, without --plugin",
+        _named_code,
+        1,
+        lambda d: [
+            "names_plugin.yaml:4:5: unknown layer type or block 'ScaleBy'.",
+            "names_plugin.yaml:5:5: unknown layer type or block 'demo_plugin.ScaleBy'.",
+            "names_plugin.yaml:6:43: Dense argument 'kernel_initializer' holds 'module', which would make Keras import code; specs hold data only",
+            "names_plugin.yaml:6:44: Dense argument 'kernel_initializer' has no argument 'module'.",
+        ],
+    ),
+]
