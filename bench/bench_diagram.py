@@ -30,32 +30,18 @@ from netspec.diagram.render import PNG_DPI
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "cifar_deep15.yaml"
 
-# The article's model, as its code builds it, drawn the way the article draws it.
+# The article's model as its code builds it (bench/article_keras_summary.py, which also prints
+# model.summary() as the article does), then drawn the way the article draws it.
 KERAS_SCRIPT = """\
+import runpy
 import sys
+
 import keras
-from keras import layers
 
-model = keras.Sequential([keras.Input((32, 32, 3))])
-for stage in ([32, 32, 32, 48, 48], [80] * 5, [128] * 5):
-    for filters in stage:
-        model.add(layers.Conv2D(filters, (3, 3), padding="same"))
-        model.add(layers.Activation("relu"))
-    if filters != 128:
-        model.add(layers.MaxPooling2D(pool_size=(2, 2)))
-        model.add(layers.Dropout(0.25))
-model.add(layers.GlobalMaxPooling2D())
-model.add(layers.Dropout(0.25))
-model.add(layers.Dense(500))
-model.add(layers.Activation("relu"))
-model.add(layers.Dropout(0.25))
-model.add(layers.Dense(10))
-model.add(layers.Activation("softmax"))
-assert model.count_params() == 1071542, model.count_params()
-keras.utils.plot_model(model, to_file=sys.argv[1], show_shapes=True, dpi=int(sys.argv[2]))
+model = runpy.run_path(sys.argv[1])["model"]
+keras.utils.plot_model(model, to_file=sys.argv[2], show_shapes=True, dpi=int(sys.argv[3]))
 """
-
-
+ARTICLE_MODEL = Path(__file__).resolve().parent / "article_keras_summary.py"
 KERAS_DPI = 200  # plot_model's default, passed explicitly
 
 
@@ -84,13 +70,15 @@ def main() -> None:
         script = tmp / "plot_article_model.py"
         script.write_text(KERAS_SCRIPT)
         command = shutil.which("netspec")  # the console script a user runs
-        netspec = [*([command] if command else [sys.executable, "-m", "netspec"]), "diagram", str(SPEC)]
+        prefix = [command] if command else [sys.executable, "-m", "netspec"]
+        netspec = [*prefix, "diagram", str(SPEC)]
         routes = {
+            "netspec summary (start-up floor, no drawing)": ([*prefix, "summary", str(SPEC)], None, None),
             "netspec diagram -o x.svg": ([*netspec, "-o", "x.svg"], "x.svg", PNG_DPI),
             "netspec diagram -o x.png": ([*netspec, "-o", "x.png"], "x.png", PNG_DPI),
             "netspec diagram --compact -o c.png": ([*netspec, "--compact", "-o", "c.png"], "c.png", PNG_DPI),
             "Keras plot_model(show_shapes=True)": (
-                [sys.executable, str(script), "model.png", str(KERAS_DPI)],
+                [sys.executable, str(script), str(ARTICLE_MODEL), "model.png", str(KERAS_DPI)],
                 "model.png",
                 KERAS_DPI,
             ),
@@ -104,7 +92,7 @@ def main() -> None:
                 times[name] += time_command(argv, 1, cwd=tmp)
                 cpu[name].append(_children_cpu() - before)
         load.append(os.getloadavg()[0])
-        sizes = {name: picture_size(tmp / out, dpi) for name, (_, out, dpi) in routes.items()}
+        sizes = {name: picture_size(tmp / out, dpi) if out else "—" for name, (_, out, dpi) in routes.items()}
     section = report(times, cpu, sizes, repeats, load)
     write_section("diagram", section)
     print(section)
@@ -127,7 +115,7 @@ def report(times: dict, cpu: dict, sizes: dict, repeats: int, load: list) -> str
             "",
             "Drawing the article's network (`specs/cifar_deep15.yaml`, 41 layers), end to end "
             f"(process start to file written), {repeats} runs of each route, alternating. The Keras route is "
-            "the article's: a script builds the model by hand and calls "
+            "the article's: its model built by hand (`bench/article_keras_summary.py`, `model.summary()` included), then "
             f"`keras.utils.plot_model(model, to_file='model.png', show_shapes=True)` ({KERAS_DPI} dpi; needs "
             "TensorFlow, pydot and dot); netspec reads the spec and runs dot, without TensorFlow "
             f"(PNG at {PNG_DPI} dpi). Picture size is the print size: pixels / dpi, or an SVG's page size. "
