@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..atomic import write_bytes, write_text
+from ..atomic import write_bytes
 from ..problems import NetspecBug, UsageError
 from .dot import to_dot
 from .mermaid import to_mermaid
@@ -47,6 +47,14 @@ def run_dot(source: str, fmt: str) -> bytes:
         raise NetspecBug(f"dot could not render netspec's own DOT source: {stderr}") from None
 
 
+def _write(path: Path, data: str | bytes) -> None:
+    try:
+        write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
+    except OSError as exc:
+        reason = f"'{path.parent}' is not a folder" if path.parent.is_file() else exc.strerror or str(exc)
+        raise UsageError(f"cannot write '{path}': {reason}") from None
+
+
 def render_svg(spec, **options) -> str:
     """The spec's diagram as SVG text (what a notebook displays)."""
     return run_dot(to_dot(build_view(spec, **options)), "svg").decode("utf-8")
@@ -61,18 +69,18 @@ def write_diagram(spec, path: Path, **options) -> str:
     view = build_view(spec, **options)
     size = f"{len(view.nodes)} nodes, {len(view.edges)} edges"
     if fmt == "mermaid":
-        write_text(path, to_mermaid(view))
+        _write(path, to_mermaid(view))
         return f"wrote {path} (Mermaid, {size})"
     source = to_dot(view, dpi=PNG_DPI if fmt == "png" else None)
     if fmt == "dot":
-        write_text(path, source)
+        _write(path, source)
         return f"wrote {path} (DOT, {size})"
     if shutil.which("dot") is None:
         dot_path = path.with_suffix(".dot")
-        write_text(dot_path, source)
+        _write(dot_path, source)
         raise DotMissing(
             f"Graphviz's `dot` program is not on PATH, so only {dot_path} was written; "
             f"{INSTALL_GRAPHVIZ}, then run this command again"
         )
-    write_bytes(path, run_dot(source, fmt))
+    _write(path, run_dot(source, fmt))
     return f"wrote {path} ({size})"
