@@ -74,4 +74,3 @@ def check_memory(spec, batch_size: int | None = None, allow_large: bool = False)
 def _largest(rows: list[Row]) -> Row | None:
     weighted = [r for r in rows if r.params]
     return max(weighted, key=lambda r: r.params) if weighted else None
-
