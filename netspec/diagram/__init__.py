@@ -1,6 +1,7 @@
 """Diagram emitter: a compiled spec drawn with Graphviz (SVG, PNG, PDF, DOT) or as Mermaid text.
 
-view (what is shown) -> labels (words, colours) -> dot / mermaid (text) -> render (files, `dot`).
+nodes (one per layer) -> compact, blocks (folding, runs, clusters) -> view (what is shown)
+-> labels (words, colours) -> dot / mermaid (text) -> render (files, `dot`).
 No TensorFlow here; the `graphviz` package is imported only when `dot` runs.
 """
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from html import escape
 
 from .labels import EDGE_COLOUR, MUTED, SHORTCUT_COLOUR, colours, node_detail, node_figures, node_title, shape_text
-from .view import Cluster, Edge, Node, View
+from .nodes import Cluster, Edge, Node
+from .view import View
 
 FONT = "Helvetica,Arial,sans-serif"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .view import Node
+from .nodes import Node
 
 # family -> (fill, border); soft fills so black text stays readable
 COLOURS = {
