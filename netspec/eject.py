@@ -40,7 +40,8 @@ def eject(spec) -> str:
     lines += ["", "", *_build_function(spec, shared, constants)]
     if spec.train:
         lines += ["", "", *_compile_function(spec.train)]
-    lines += ["", "", 'if __name__ == "__main__":', "    build_model().summary()"]
+    main = "compile_model(build_model())" if spec.train else "build_model()"
+    lines += ["", "", 'if __name__ == "__main__":', f"    {main}.summary()"]
     return "\n".join(lines) + "\n"
 
 
@@ -143,7 +144,9 @@ def _build_function(spec, shared: dict, constants: dict) -> list[str]:
         body += call
     ins = _one_or_list([tensors[n] for n in flat.inputs])
     outs = _one_or_list([tensors[n] for n in flat.outputs])
-    doc = f'    """Build the model ({spec.summary().total("params"):,} parameters)."""'
+    analysis = spec.summary()
+    count = f" ({analysis.total('params'):,} parameters)" if analysis.complete else ""
+    doc = f'    """Build the model{count}."""'
     ret = f"    return keras.Model(inputs={ins}, outputs={outs}, name={literal(spec.name)})"
     return ["def build_model():", doc, *body, ret]
 
@@ -166,7 +169,7 @@ def _compile_function(train: dict) -> list[str]:
     rest = [k for k in train if k not in TRAIN_COMPILED]
     lines = ["def compile_model(model):", '    """Compile the model as the spec\'s train: section says."""']
     if rest:
-        note = f"The spec's train: section also sets {', '.join(rest)}; `netspec train` applies them."
+        note = f"Also in the spec's train: section, applied by `netspec train` and not here: {', '.join(rest)}."
         lines += [f"    # {line}" for line in textwrap.wrap(note, WIDTH - 6)]
     lines += ["    model.compile(", *(f"        {line}" for line in optimizer)]
     lines += [f"        loss={literal(loss)},", f"        metrics={literal(metrics)},", "    )", "    return model"]
