@@ -19,10 +19,13 @@ from .expand import snake
 from .graph import build_order
 from .importer import fresh_name, shared_arguments
 from .layers import CORE
+from .plugins import LAYERS as PLUGIN_LAYERS
+from .plugins import MODULE_NAME
 from .problems import NetspecBug
 
 WIDTH = 100
-RESERVED = {"keras", "layers", "build_model", "compile_model", "model", "x", "inputs", "outputs"}
+# Names the script uses itself (and builtins it calls), never given to a tensor.
+RESERVED = {"keras", "layers", "build_model", "compile_model", "model", "x", "inputs", "outputs", "dict", "float"}
 TRAIN_COMPILED = ("optimizer", "clipnorm", "loss", "metrics")
 TRAIN_DEFAULTS = {"optimizer": "Adam", "loss": "categorical_crossentropy", "metrics": ["accuracy"]}
 
@@ -66,10 +69,25 @@ def _comment(text: str) -> list[str]:
 
 
 def _header(spec) -> list[str]:
+    plugins = sorted({layer.type for layer in spec.flat.layers if layer.type in PLUGIN_LAYERS})
+    needs = "Keras and the plugin layers named with --plugin" if plugins else "Keras only"
     lines = _comment(f"{spec.name}: {spec.flat.description}" if spec.flat.description else spec.name)
-    lines += _comment(f"Ejected by netspec {__version__} from {spec.path}; it needs Keras only.")
+    lines += _comment(f"Ejected by netspec {__version__} from {spec.path}; it needs {needs}.")
     lines += ["# Run it to print the model's summary, or import build_model() from it.", ""]
-    return lines + ["import keras", "from keras import layers"]
+    lines += ["import keras", "from keras import layers"]
+    for type_name in plugins:
+        module = PLUGIN_LAYERS[type_name].__module__  # named by the user on the command line, not by the spec
+        if not MODULE_NAME.fullmatch(module) or not _is_identifier(type_name):
+            raise NetspecBug(f"plugin layer {type_name!r} of module {module!r} cannot be imported by name")
+        lines.append(f"from {module} import {type_name}")
+    return lines
+
+
+def _callee(type_name: str) -> str:
+    """How the script names a layer class: keras.layers' own, or a plugin's imported name."""
+    if not _is_identifier(type_name):
+        raise NetspecBug(f"layer type {type_name!r} is not a class name")
+    return type_name if type_name in PLUGIN_LAYERS else f"layers.{type_name}"
 
 
 def _is_identifier(key) -> bool:
@@ -126,8 +144,6 @@ def _build_function(spec, shared: dict, constants: dict) -> list[str]:
             readers.setdefault(source, []).append(layer.name)
     block = None
     for i, layer in enumerate(layers):
-        if not layer.type.isidentifier():
-            raise NetspecBug(f"layer type {layer.type!r} is not a Keras class name")
         if layer.block != block:
             body += ["", *(f"    {c}" for c in _comment(layer.block))] if layer.block else [""]
         block = layer.block
@@ -137,9 +153,7 @@ def _build_function(spec, shared: dict, constants: dict) -> list[str]:
         sources = [tensors[s] for s in layer.inputs]
         own = {k: v for k, v in layer.args.items() if k not in shared.get(layer.type, {})}
         args = {**_ordered(layer.type, own), "name": layer.name}
-        call = _call(
-            f"layers.{layer.type}", args, "    ", f"{tensors[layer.name]} = ", "", constants.get(layer.type, "")
-        )
+        call = _call(_callee(layer.type), args, "    ", f"{tensors[layer.name]} = ", "", constants.get(layer.type, ""))
         call[-1] += f"({_one_or_list(sources)})"
         body += call
     ins = _one_or_list([tensors[n] for n in flat.inputs])

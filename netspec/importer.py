@@ -31,15 +31,20 @@ NAME_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 def from_config(config: dict) -> tuple[dict, list[str]]:
-    """(spec data, warnings) for a model config from get_config() or to_json()."""
+    """(spec data, warnings) for a model config: get_config(), or to_json() parsed."""
     # As JSON sees it: get_config() holds tuples where to_json() writes lists.
-    config = json.loads(config) if isinstance(config, str) else json.loads(json.dumps(config, default=_not_data))
+    config = json.loads(json.dumps(config, default=_not_data))
     if isinstance(config, dict) and "class_name" in config and "config" in config:
         config = config["config"]
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
         raise UsageError("this is not a Keras model config: it has no `layers` list")
+    if all(isinstance(e, dict) and e.get("class_name") == "InputLayer" for e in config["layers"]):
+        raise UsageError("the model has no layers besides its inputs")
     warnings: list[str] = []
-    model = _Model(config, warnings)
+    try:
+        model = _Model(config, warnings)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"this Keras model config is malformed or of a kind netspec cannot read ({exc!r})") from None
     data = {"netspec": 1, "name": _model_name(config.get("name"))}
     if list(model.inputs) == ["input"]:
         data["input"] = model.inputs["input"]
@@ -67,7 +72,9 @@ def import_spec(source: Path | None, keras_app: str | None = None) -> tuple[str,
     try:
         analysis = loads(text, "<imported spec>").summary()
     except SpecError as exc:
-        raise NetspecBug(f"the imported spec does not compile: {exc}") from None
+        if keras_app or source.suffix == ".keras":  # Keras built this model: netspec misread it
+            raise NetspecBug(f"the imported spec does not compile: {exc}") from None
+        raise UsageError(f"{source}: the config holds values Keras would refuse:\n{exc}") from None
     summary = f"{len(analysis.rows)} layers, {analysis.total('params'):,} parameters"
     if analysis.dynamic:
         summary += f" ({len(analysis.dynamic)} layers counted by Keras at build time)"
@@ -146,7 +153,7 @@ class _Model:
         shape = cfg.get("batch_shape") or cfg.get("batch_input_shape")
         if not shape:
             raise UsageError(f"input '{cfg.get('name')}' has no shape")
-        name = "input" if single else self.unique(cfg.get("name") or "input")
+        name = self.unique("input" if single else cfg.get("name") or "input")
         self.rename[cfg.get("name", name)] = name
         tensor = {"shape": list(shape[1:])}
         dtype = cfg.get("dtype", "float32")

@@ -132,6 +132,23 @@ def test_spec_values_enter_the_script_only_as_literals():
     assert all(line.startswith("#") for line in header if line)
 
 
+def test_plugin_layers_are_imported_from_their_module(monkeypatch):
+    """A --plugin layer is imported by the script from the module the user named, not from the spec."""
+    from netspec import plugins
+    from netspec.layers import registry
+
+    Twice = type("Twice", (), {"__module__": "my_layers.extra"})
+    monkeypatch.setitem(plugins.LAYERS, "Twice", Twice)
+    monkeypatch.setattr(registry, "PLUGIN_NAMES", {"Twice"})
+    spec = netspec.loads("netspec: 1\ninput: {shape: [4]}\nlayers:\n  - Twice: {factor: 2}\n", "p.yaml")
+    source = eject(spec)
+    assert (
+        "# Ejected by netspec 0.1.0 from p.yaml; it needs Keras and the plugin layers named with --plugin.\n" in source
+    )
+    assert "from keras import layers\nfrom my_layers.extra import Twice\n" in source
+    assert "    x = Twice(factor=2, name='twice_1')(inputs)\n" in source
+
+
 def _callee(func):
     """The function a call names; None where it applies what another call returned (a layer)."""
     if isinstance(func, ast.Call):

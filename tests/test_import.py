@@ -7,6 +7,7 @@ with test_zoo.py and test_eject.py, so each network is built once per session.
 from __future__ import annotations
 
 import functools
+import json
 import math
 
 import networkx as nx
@@ -138,6 +139,27 @@ def test_not_a_model_config(tmp_path):
         from_config(load_config(tmp_path / "a.json"))
     with pytest.raises(UsageError, match="missing.json: no such file"):
         load_config(tmp_path / "missing.json")
+
+
+def test_config_with_values_keras_would_refuse(tmp_path):
+    config = json.loads((CASES / "sequential_cnn.json").read_text())
+    config["config"]["layers"][1]["config"]["filters"] = -5
+    (tmp_path / "neg.json").write_text(json.dumps(config))
+    with pytest.raises(UsageError) as caught:
+        import_spec(tmp_path / "neg.json")
+    assert str(caught.value) == (
+        f"{tmp_path / 'neg.json'}: the config holds values Keras would refuse:\n"
+        "<imported spec>:8:21: Conv2D argument 'filters' must be ≥ 1; received -5"
+    )
+
+
+def test_malformed_config_is_refused_cleanly():
+    config = json.loads((CASES / "two_towers.json").read_text())
+    config["config"]["layers"][2]["inbound_nodes"][0]["args"][0]["config"]["keras_history"] = ["nowhere", 0, 0]
+    with pytest.raises(UsageError, match=r"^this Keras model config is malformed or of a kind netspec cannot read"):
+        from_config(config)
+    with pytest.raises(UsageError, match="the model has no layers besides its inputs"):
+        from_config({"name": "m", "layers": [], "input_layers": [], "output_layers": []})
 
 
 def test_average_pooling_requires_pool_size():
