@@ -56,25 +56,25 @@ def sample(tf, augmentation: dict, batch: int, seed):
 def matrices(tf, params: dict, height: int, width: int):
     """Per-image 8-number projective transforms (output pixel -> input pixel), as ImageDataGenerator builds them.
 
-    ImageDataGenerator: M = rotation @ shift @ zoom in (row, col) coordinates, taken about the
-    centre ((h-1)/2, (w-1)/2), then a flip of the output. Shifts are fractions times the size.
+    In (x = column, y = row) coordinates about the image centre: M = rotation @ shift @ zoom,
+    then a flip of the output (x -> w-1-x, y -> h-1-y). ImageDataGenerator builds the same
+    product and, through its axis swap, applies it in these coordinates too; it draws the
+    horizontal shift from height_shift_range x height (a known quirk, identical for the
+    square images and equal ranges of the article), where netspec uses width for width.
     """
     cos, sin = tf.cos(params["angle"]), tf.sin(params["angle"])
-    tr, tc = params["row_shift"] * height, params["col_shift"] * width
-    zr, zc = params["row_zoom"], params["col_zoom"]
-    m00, m01, m10, m11 = cos * zr, -sin * zc, sin * zr, cos * zc
-    orow, ocol = height / 2 - 0.5, width / 2 - 0.5
-    off_row = cos * tr - sin * tc + orow - (m00 * orow + m01 * ocol)
-    off_col = sin * tr + cos * tc + ocol - (m10 * orow + m11 * ocol)
-    # In (x=col, y=row) order: input_x = m11 x + m10 y + off_col; input_y = m01 x + m00 y + off_row.
-    # A flip of the output maps x -> (w-1) - x (horizontal) or y -> (h-1) - y (vertical).
-    hs, vs = 1 - 2 * params["hflip"], 1 - 2 * params["vflip"]
-    a0, a1 = m11 * hs, m10 * vs
-    a2 = off_col + m11 * params["hflip"] * (width - 1) + m10 * params["vflip"] * (height - 1)
-    b0, b1 = m01 * hs, m00 * vs
-    b2 = off_row + m01 * params["hflip"] * (width - 1) + m00 * params["vflip"] * (height - 1)
-    zeros = tf.zeros_like(a0)
-    return tf.stack([a0, a1, a2, b0, b1, b2, zeros, zeros], axis=1)
+    sx, sy = params["col_shift"] * width, params["row_shift"] * height
+    zx, zy = params["col_zoom"], params["row_zoom"]
+    m00, m01, m10, m11 = cos * zx, -sin * zy, sin * zx, cos * zy
+    ox, oy = width / 2 - 0.5, height / 2 - 0.5
+    off_x = cos * sx - sin * sy + ox - (m00 * ox + m01 * oy)
+    off_y = sin * sx + cos * sy + oy - (m10 * ox + m11 * oy)
+    hflip, vflip = params["hflip"], params["vflip"]
+    a2 = off_x + m00 * hflip * (width - 1) + m01 * vflip * (height - 1)
+    b2 = off_y + m10 * hflip * (width - 1) + m11 * vflip * (height - 1)
+    hs, vs = 1 - 2 * hflip, 1 - 2 * vflip
+    zeros = tf.zeros_like(a2)
+    return tf.stack([m00 * hs, m01 * vs, a2, m10 * hs, m11 * vs, b2, zeros, zeros], axis=1)
 
 
 def apply(keras, tf, images, augmentation: dict, seed, params: dict | None = None):

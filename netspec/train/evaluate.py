@@ -52,3 +52,31 @@ def render(result: dict) -> str:
 
 def _pct(value) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def evaluate_target(keras, target, source: str | None, limit: int | None) -> dict:
+    """Evaluate a run directory's model.keras (or a .keras file) on the test split of its dataset or `source`."""
+    from pathlib import Path
+
+    from ..problems import UsageError
+    from . import data, modelfile
+
+    target = Path(target)
+    path = target / "model.keras" if target.is_dir() else target
+    if target.is_dir() and not path.is_file():
+        path = target / "checkpoints" / "last.keras"
+    if not path.is_file():
+        raise UsageError(f"{target}: no model.keras (or checkpoints/last.keras) to evaluate")
+    note = modelfile.read_note(path)
+    model = modelfile.load(keras, path, compile=False)
+    source = source or note.get("dataset")
+    if source is None:
+        raise UsageError(f"{path} was not written by netspec train; say which data to use with --data")
+    shape = tuple(note.get("input_shape") or model.input_shape[1:])
+    classes = int(model.output_shape[-1])
+    test = data.load(source, shape, classes)
+    if not note:
+        note = {"rescale": 1, "class_names": test.class_names}
+    x, y = test.x_test[:limit] if limit else test.x_test, test.y_test[:limit] if limit else test.y_test
+    loss = "sparse_categorical_crossentropy" if note.get("labels") == "sparse" else "categorical_crossentropy"
+    return evaluate(keras, model, x, y, note, loss)

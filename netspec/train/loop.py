@@ -8,7 +8,20 @@ from pathlib import Path
 
 from .. import atomic
 from ..problems import UsageError
-from . import callbacks, curves, data, devices, evaluate, modelfile, optim, pipeline, rundir, settings, tensorboard
+from . import (
+    callbacks,
+    curves,
+    data,
+    devices,
+    evaluate,
+    keras_fixes,
+    modelfile,
+    optim,
+    pipeline,
+    rundir,
+    settings,
+    tensorboard,
+)
 
 RUNS = Path("runs")
 
@@ -157,6 +170,8 @@ def train(spec, request: Request, echo) -> Outcome:
     steps = pipeline.steps_per_epoch(len(x_train), chosen.batch_size)
     train_data = pipeline.train_dataset(tf, keras, x_train, y_train, chosen, initial_epoch=state["epoch"])
     val_data = pipeline.eval_dataset(tf, x_val, y_val, chosen, batch_size=max(chosen.batch_size, 256))
+    if placement.multi_worker:
+        keras_fixes.apply(tf, model, next(iter(train_data)))
     outcome = Outcome(run, state["history"])
     with callbacks.SignalFlag(echo) as flag:
         hooks = callbacks.make(keras, run, state, note, flag, chosen, steps, echo)
@@ -176,8 +191,10 @@ def train(spec, request: Request, echo) -> Outcome:
                 )
         except callbacks.Stopped as stop:
             outcome.stopped = stop
+    if outcome.stopped is None:  # every worker evaluates (collective ops); the chief writes
+        outcome.evaluation = evaluate.evaluate(keras, model, x_val, y_val, note, chosen.loss)
     if run is not None:
-        _finish(keras, model, run, note, outcome, x_val, y_val, chosen)
+        _finish(model, run, note, outcome)
     return outcome
 
 
@@ -237,12 +254,11 @@ def _extra_callbacks(tf, keras, chosen, run: Path | None) -> list:
     return found
 
 
-def _finish(keras, model, run: Path, note: dict, outcome: Outcome, x_val, y_val, chosen) -> None:
+def _finish(model, run: Path, note: dict, outcome: Outcome) -> None:
     """curves.png always; model.keras and eval.json only when training ran to its end."""
     if outcome.history:
         atomic.write_bytes(run / "curves.png", curves.render_png(outcome.history))
     if outcome.stopped is not None:
         return
     modelfile.save(model, run / "model.keras", note)
-    outcome.evaluation = evaluate.evaluate(keras, model, x_val, y_val, note, chosen.loss)
     atomic.write_text(run / "eval.json", json.dumps(outcome.evaluation, indent=2) + "\n")

@@ -1,0 +1,31 @@
+"""Top-k class names for image files, from a model netspec trained (its note says how to scale)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from . import data, modelfile
+
+
+def predict(keras, model_path: Path, images: list[Path], top: int) -> list[tuple[Path, list]]:
+    """For each image: [(class name, probability), ...] best first, `top` of them."""
+    note = modelfile.read_note(model_path)
+    model = modelfile.load(keras, model_path, compile=False)
+    shape = tuple(note.get("input_shape") or model.input_shape[1:])
+    batch = np.stack([data.read_image(Path(p), shape) for p in images]).astype("float32") * note.get("rescale", 1)
+    probabilities = np.asarray(model.predict(batch, verbose=0), dtype="float64")
+    names = note.get("class_names") or [str(i) for i in range(probabilities.shape[-1])]
+    results = []
+    for path, row in zip(images, probabilities, strict=True):
+        best = np.argsort(-row, kind="stable")[:top]
+        results.append((Path(path), [(names[i] if i < len(names) else str(i), float(row[i])) for i in best]))
+    return results
+
+
+def render(results) -> str:
+    lines = []
+    for path, ranked in results:
+        lines.append(f"{path}: " + ", ".join(f"{name} {100 * p:.1f}%" for name, p in ranked))
+    return "\n".join(lines) + "\n"
