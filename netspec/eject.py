@@ -22,12 +22,12 @@ from .layers import CORE
 from .plugins import LAYERS as PLUGIN_LAYERS
 from .plugins import MODULE_NAME
 from .problems import NetspecBug
+from .train_schema import TRAIN_SCHEMA
 
 WIDTH = 100
 # Names the script uses itself (and builtins it calls), never given to a tensor.
 RESERVED = {"keras", "layers", "build_model", "compile_model", "model", "x", "inputs", "outputs", "dict", "float"}
 TRAIN_COMPILED = ("optimizer", "clipnorm", "loss", "metrics")
-TRAIN_DEFAULTS = {"optimizer": "Adam", "loss": "categorical_crossentropy", "metrics": ["accuracy"]}
 
 
 def eject(spec) -> str:
@@ -170,7 +170,8 @@ def _one_or_list(variables: list[str]) -> str:
 
 
 def _compile_function(train: dict) -> list[str]:
-    opt = train.get("optimizer", TRAIN_DEFAULTS["optimizer"])
+    defaults = {key: schema.get("default") for key, schema in TRAIN_SCHEMA["properties"].items()}
+    opt = train.get("optimizer", defaults["optimizer"])
     opt_name, opt_args = next(iter(opt.items())) if isinstance(opt, dict) else (opt, {})
     if not _is_identifier(opt_name):
         raise NetspecBug(f"optimizer name {opt_name!r} is not a Keras class name")
@@ -178,8 +179,8 @@ def _compile_function(train: dict) -> list[str]:
     if "clipnorm" in train:
         opt_args["clipnorm"] = train["clipnorm"]
     optimizer = _call(f"keras.optimizers.{opt_name}", opt_args, "", "optimizer=", ",")
-    loss = train.get("loss", TRAIN_DEFAULTS["loss"])
-    metrics = train.get("metrics", TRAIN_DEFAULTS["metrics"])
+    loss = train.get("loss", defaults["loss"])
+    metrics = train.get("metrics", defaults["metrics"])
     rest = [k for k in train if k not in TRAIN_COMPILED]
     lines = ["def compile_model(model):", '    """Compile the model as the spec\'s train: section says."""']
     if rest:

@@ -24,6 +24,7 @@ class Entry:
     trainable: int
     macs: int
     description: str
+    complete: bool  # False: some layers are counted by Keras only, at build time
 
 
 def entries(specs: Path = SPECS) -> list[Entry]:
@@ -45,6 +46,7 @@ def entries(specs: Path = SPECS) -> list[Entry]:
                 analysis.total("trainable"),
                 analysis.total("macs"),
                 spec.flat.description,
+                analysis.complete,
             )
         )
     return out
@@ -65,9 +67,10 @@ def render(rows: list[Entry], root: Path = SPECS.parent) -> str:
     ]
     for row in rows:
         params = f"{row.params:,}" + (f" ({row.trainable:,})" if row.trainable != row.params else "")
+        params, macs = (params, _si(row.macs)) if row.complete else ("?", "?")
         link = row.path.relative_to(root).as_posix() if row.path.is_relative_to(root) else row.path.name
         lines.append(
-            f"| [{row.name}](../{link}) | {row.input} | {row.layers} | {params} | {_si(row.macs)} | "
+            f"| [{row.name}](../{link}) | {row.input} | {row.layers} | {params} | {macs} | "
             f"{row.description.replace('|', '/')} |"
         )
     return "\n".join(lines) + "\n"
