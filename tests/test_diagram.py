@@ -20,6 +20,7 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's d
 TINY = """\
 netspec: 1
 name: tiny
+description: A tiny CNN for the diagram tests.
 input: {shape: [28, 28, 1]}
 layers:
   - Conv2D: {filters: 8, kernel_size: 3, padding: same}
@@ -256,6 +257,7 @@ def test_dot_source_is_exact_and_stable(tmp_path, tiny):
     assert lines[1].startswith("  graph [rankdir=LR, ")
     assert '<font point-size="14">Tiny net</font>' in lines[1]
     assert "9 layers · 16,354 parameters" in lines[1]
+    assert '<font point-size="10">A tiny CNN for the diagram tests.</font>' in lines[1]
     assert lines[4:] == [
         '  "input" [label=<<b>input</b>  Input<br/><font point-size="8" color="#555555">28×28×1</font>>, '
         'fillcolor="#ffffff", color="#666666"];',

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import textwrap
 from html import escape
 
 from .labels import EDGE_COLOUR, MUTED, SHORTCUT_COLOUR, colours, node_detail, node_figures, node_title, shape_text
@@ -9,6 +11,7 @@ from .nodes import Cluster, Edge, Node
 from .view import View
 
 FONT = "Helvetica,Arial,sans-serif"
+DESCRIPTION_WIDTH = 56  # characters per line under the title
 
 
 def quote(text: str) -> str:
@@ -39,18 +42,27 @@ def _graph_attrs(view: View, dpi: int | None) -> list[str]:
 
 
 def _legend(view: View) -> str:
-    """Title, totals and one colour swatch per family present, as an HTML-like table."""
-    cells = "".join(
+    """Title, description, totals and one colour swatch per family present, as an HTML-like table."""
+    swatches = "".join(
         f'<td bgcolor="{colours(f)[0]}" color="{colours(f)[1]}" border="1"><font point-size="9">{escape(f)}</font></td>'
         for f in view.families
     )
-    span = max(len(view.families), 1)
-    return (
-        '<table border="0" cellspacing="3" cellpadding="3">'
-        f'<tr><td colspan="{span}"><b><font point-size="14">{escape(view.title)}</font></b></td></tr>'
-        f'<tr><td colspan="{span}"><font point-size="9" color="{MUTED}">{escape(view.totals)}</font></td></tr>'
-        f"<tr>{cells}</tr></table>"
-    )
+    lines = [f'<b><font point-size="14">{escape(view.title)}</font></b>']
+    if view.description:
+        wrapped = "<br/>".join(escape(line) for line in _balanced_lines(view.description))
+        lines.append(f'<font point-size="10">{wrapped}</font>')
+    lines.append(f'<font point-size="9" color="{MUTED}">{escape(view.totals)}</font>')
+    lines.append(f'<table border="0" cellspacing="3" cellpadding="3"><tr>{swatches}</tr></table>')
+    rows = "".join(f"<tr><td>{line}</td></tr>" for line in lines)
+    return f'<table border="0" cellspacing="2" cellpadding="1">{rows}</table>'
+
+
+def _balanced_lines(text: str) -> list[str]:
+    """`text` in lines of about equal length, none much over DESCRIPTION_WIDTH characters."""
+    if len(text) <= DESCRIPTION_WIDTH + 8:
+        return [text]
+    count = math.ceil(len(text) / DESCRIPTION_WIDTH)
+    return textwrap.wrap(text, math.ceil(len(text) / count) + 6)
 
 
 def _node(node: Node, depth: int, in_cluster: bool = False) -> str:

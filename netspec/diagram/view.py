@@ -24,6 +24,7 @@ class View:
     title: str
     direction: str
     totals: str
+    description: str
     nodes: dict
     edges: list
     clusters: list
@@ -54,7 +55,7 @@ def build_view(spec, direction="TB", compact=False, blocks=False, collapse_block
     params = analysis.total("trainable") + analysis.total("non_trainable")
     totals = f"{len(analysis.rows)} layers · {f'{params:,}' if analysis.complete else '?'} parameters"
     title = title if title is not None else spec.name
-    return View(spec.name, title, direction, totals, nodes, edges, clusters)
+    return View(spec.name, title, direction, totals, spec.flat.description, nodes, edges, clusters)
 
 
 def _edges(nodes: dict, graph: nx.DiGraph, runs: dict) -> list[Edge]:
