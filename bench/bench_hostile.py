@@ -1,0 +1,143 @@
+"""Benchmark: time and peak memory of `netspec` on every hostile-input case, and the reliability figures.
+
+Run: python bench/bench_hostile.py [--repeats 3]. Each case of tests/hostile/cases.py runs
+`--repeats` times in a fresh process (wall time, CPU time and the child's max RSS from
+os.wait4); the worst run of each is reported. Writes the "hostile" section of
+docs/benchmarks.md and the generated table of docs/reliability.md (between its
+`<!-- reliability:figures -->` markers); nothing there is typed by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from report import machine, write_section
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from hostile.cases import CASES, LIMIT_RSS, LIMIT_SECONDS, run_measured  # noqa: E402
+
+RELIABILITY = ROOT / "docs" / "reliability.md"
+START, END = "<!-- reliability:figures -->", "<!-- /reliability:figures -->"
+
+
+messages: dict[str, str] = {}
+
+
+def measure(repeats: int) -> list[tuple]:
+    rows = []
+    for case in CASES:
+        runs = []
+        for _ in range(repeats):
+            with tempfile.TemporaryDirectory() as tmp:
+                args = case.make(Path(tmp))
+                runs.append(run_measured(args, tmp, {"PYTHONPATH": str(ROOT / "tests" / "hostile")}))
+        codes = {r.code for r in runs}
+        rows.append(
+            (case, codes, max(r.wall for r in runs), max(r.cpu for r in runs), max(r.rss for r in runs), len(runs))
+        )
+        messages[case.name] = runs[-1].stderr
+    return rows
+
+
+def figures() -> dict:
+    """The limits and test sizes, read from the code that enforces and tests them."""
+    import test_atomic_writes
+    import test_fuzz
+
+    from netspec.expand import MAX_BLOCK_DEPTH, MAX_LAYERS
+    from netspec.substitute import MAX_CHAIN
+    from netspec.yaml_load import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+
+    return {
+        "file": f"{MAX_BYTES // 2**20} MiB",
+        "values": f"{MAX_VALUES:,}",
+        "depth": f"{MAX_DEPTH}",
+        "layers": f"{MAX_LAYERS:,}",
+        "blocks": f"{MAX_BLOCK_DEPTH}",
+        "chain": f"{MAX_CHAIN}",
+        "fuzz": test_fuzz.EXAMPLES_N,
+        "fuzz_keras": test_fuzz.KERAS_EXAMPLES,
+        "shipped": len(test_fuzz.SHIPPED),
+        "snapshots": test_atomic_writes.SNAPSHOTS,
+    }
+
+
+def table(rows) -> list[str]:
+    lines = [
+        "| case | input | exit | worst wall time | worst CPU time | worst peak RSS | runs |",
+        "|---|---|--:|--:|--:|--:|--:|",
+    ]
+    for case, codes, wall, cpu, rss, n in rows:
+        code = ",".join(str(c) for c in sorted(codes))
+        lines.append(
+            f"| `{case.name}` | {case.what} | {code} | {wall:.2f} s | {cpu:.2f} s | {rss / 2**20:.0f} MiB | {n} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    rows = measure(args.repeats)
+    invalid = len(list((ROOT / "tests" / "cases" / "invalid").glob("*.yaml")))
+    worst_wall = max(r[2] for r in rows)
+    worst_rss = max(r[4] for r in rows)
+    f = figures()
+    summary = [
+        f"Machine: {machine()}.",
+        f"Command: `python bench/bench_hostile.py --repeats {args.repeats}` (each case in a fresh process; "
+        "time and the child's own peak RSS from `os.wait4`; worst run shown).",
+        "",
+        *table(rows),
+        "",
+        f"{len(CASES)} cases ({invalid} specs of tests/cases/invalid/ in the `corpus` case); "
+        f"worst wall time {worst_wall:.2f} s and worst peak RSS {worst_rss / 2**20:.0f} MiB, "
+        f"against the tested bounds of {LIMIT_SECONDS:.0f} s and {LIMIT_RSS // 2**20} MB.",
+    ]
+    write_section("hostile", "## Hostile input: time and memory per case\n\n" + "\n".join(summary))
+    generated = [
+        START,
+        "<!-- Written by `python bench/bench_hostile.py`; do not edit by hand. -->",
+        "",
+        "| limit | value |",
+        "|---|--:|",
+        f"| spec file size | {f['file']} |",
+        f"| YAML values after expanding aliases | {f['values']} |",
+        f"| YAML nesting depth | {f['depth']} |",
+        f"| layers after expansion (counted before expanding a repeat) | {f['layers']} |",
+        f"| block nesting | {f['blocks']} |",
+        f"| vars referring to vars | {f['chain']} |",
+        "| integers | 64-bit |",
+        "",
+        f"Fuzzing per run: {f['fuzz']} random YAML trees, {f['fuzz']} data mutations and {f['fuzz']} text "
+        f"mutations of the {f['shipped']} shipped specs, and {f['fuzz_keras']} accepted mutants built in Keras. "
+        f"Kill test per run: {f['snapshots']} frozen snapshots and 2 SIGKILLs of two concurrent builders.",
+        "",
+        "The memory refusal, as printed on this machine:",
+        "",
+        "```",
+        messages["too_big_to_build"].strip(),
+        "```",
+        "",
+        *summary,
+        END,
+    ]
+    text = RELIABILITY.read_text()
+    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{RELIABILITY} has no {START} ... {END} markers")
+    tmp = RELIABILITY.with_name(".reliability.md.tmp")
+    tmp.write_text(pattern.sub(lambda _: "\n".join(generated), text))
+    tmp.replace(RELIABILITY)
+    print("\n".join(generated))
+
+
+if __name__ == "__main__":
+    main()
