@@ -277,11 +277,13 @@ class _Builder:
 
     def scalar(self, event):
         tag = event.tag
+        text = event.value
+        if tag is None and event.implicit[0] and len(text) < 19 and text.isascii() and text.isdigit():
+            return int(text)  # the common case, a plain size, without the resolver (a third of the time)
         if tag in (None, "!"):
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) if tag is None else TAG + "str"
         if tag not in SCALAR_TAGS:
             self.fail(event.start_mark, f"tag '{_short(tag)}' is not allowed: specs are plain data")
-        text = event.value
         try:
             return _CONVERT[tag[len(TAG) :]](text)
         except ValueError as exc:

@@ -167,6 +167,11 @@ def _big_file(directory: Path) -> list[str]:
     return ["summary", "big.yaml"]
 
 
+def _many_values(directory: Path) -> list[str]:
+    text = "netspec: 1\nvars:\n  v: [" + "1, " * (3 * 2**20) + "1]\n"  # 9 MiB, under the size limit
+    return ["validate", _write(directory, "values.yaml", text)]
+
+
 def _deep(directory: Path) -> list[str]:
     return [
         "validate",
@@ -278,6 +283,13 @@ CASES = [
         _big_file,
         1,
         lambda d: ["big.yaml:1:1: file is 50.0 MiB; specs are limited to 10 MiB"],
+    ),
+    Case(
+        "many_values",
+        "a 9 MiB list of 3 million numbers (under the size limit)",
+        _many_values,
+        1,
+        lambda d: ["values.yaml:3:599995: the document expands to more than 200,000 values (an alias bomb?)"],
     ),
     Case(
         "deep_nesting",
