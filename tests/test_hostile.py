@@ -2,9 +2,8 @@
 
 Every case of tests/hostile/cases.py runs in a fresh process; its exit code and exact stderr
 are pinned, and its wall time and peak memory (the child's own max RSS, from os.wait4) are
-bounded: under 2 s and 300 MB. A case slower than 2 s wall is run again (three runs at most,
-the fastest kept), so that a machine busy with other work is not reported as a hang; its CPU
-time must be under 2 s on the run kept.
+bounded: under 2 s (wall and CPU) and 300 MB. A case over 2 s is run again (three runs at
+most, the fastest kept), so that a machine busy with other work is not reported as a hang.
 """
 
 from __future__ import annotations
