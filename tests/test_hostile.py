@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from hostile.cases import CASES, LIMIT_RSS, LIMIT_SECONDS, run_case, run_measured
 
+import netspec
+
 from conftest import ROOT
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -106,3 +108,21 @@ def test_a_missing_plugin_is_a_usage_error(tmp_path):
         result.stderr
         == "netspec: error: --plugin no_such_plugin_module: cannot import it (No module named 'no_such_plugin_module')\n"
     )
+
+
+def test_training_memory_check_for_the_train_command():
+    """netspec.limits.check_memory(spec, batch_size): weights, gradients, optimizer slots and a batch of outputs."""
+    from netspec.limits import check_memory, fmt_bytes, machine_memory
+
+    spec = netspec.loads("netspec: 1\nname: wide\ninput: {shape: [1000]}\nlayers:\n  - Dense: 1000\n", "wide.yaml")
+    check_memory(spec, batch_size=32)  # 4 MB of weights: fine
+    batch = 10**9  # 10^9 x (1,000 inputs + 1,000 outputs) x 4 bytes = 8 TB of activations
+    need = 4 * 1_001_000 * (1 + 1 + 2) + batch * 4 * 2000
+    with pytest.raises(netspec.SpecError) as info:
+        check_memory(spec, batch_size=batch)
+    assert str(info.value) == (
+        f"wide.yaml:5:12: training this model at batch size {batch:,} needs an estimated {fmt_bytes(need)} of memory, "
+        f"more than this machine's {fmt_bytes(machine_memory())}; the largest layer is 'dense_1' "
+        f"(Dense, 1,001,000 parameters = {fmt_bytes(4 * 1_001_000)}). Make it smaller, or pass --allow-large to try anyway"
+    )
+    check_memory(spec, batch_size=batch, allow_large=True)
