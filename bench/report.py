@@ -59,6 +59,6 @@ def write_section(name: str, markdown: str) -> None:
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    tmp = DOC.with_suffix(".md.tmp")
+    tmp = DOC.with_name(f".{DOC.name}.{os.getpid()}.tmp")
     tmp.write_text(text)
     tmp.replace(DOC)

@@ -126,6 +126,8 @@ def check_layer_args(layer: LayerType, args: dict, locate) -> list[Problem]:
         problems.extend(
             _explain(error, path, locate, lambda p: f"{layer.name} argument '{p[0]}'" if p else layer.name, layer)
         )
+    if not problems:
+        _VALID_ARGS.add(key)
     return problems
 
 
