@@ -288,10 +288,9 @@ def synthetic(input_shape: tuple, num_classes: int, limit: int | None = None) ->
     coarse = rng.uniform(0, 255, (num_classes, *[max(1, d // 4) for d in input_shape[:2]], *input_shape[2:]))
     templates = np.stack([_upsample(c, input_shape) for c in coarse])
 
-    def draw(n: int, seed: int):
-        local = np.random.default_rng(seed)
-        y = local.integers(0, num_classes, n)
-        noise = local.normal(0, 48, (n, *input_shape))
+    def draw(n: int, seed: int):  # separate streams: the first k examples do not depend on n
+        y = np.random.default_rng([seed, 0]).integers(0, num_classes, n)
+        noise = np.random.default_rng([seed, 1]).normal(0, 48, (n, *input_shape))
         return np.clip(templates[y] + noise, 0, 255).astype(np.uint8), y.astype(np.int64)
 
     x_train, y_train = draw(n_train, 1)

@@ -69,6 +69,8 @@ def evaluate_target(keras, target, source: str | None, limit: int | None) -> dic
         raise UsageError(f"{target}: no model.keras (or checkpoints/last.keras) to evaluate")
     note = modelfile.read_note(path)
     model = modelfile.load(keras, path, compile=False)
+    if source is None and limit is None:
+        limit = note.get("limit")  # the run's own test split, as its eval.json measured it
     source = source or note.get("dataset")
     if source is None:
         raise UsageError(f"{path} was not written by netspec train; say which data to use with --data")

@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import atomic
 from ..problems import UsageError
 from . import (
+    augment,
     callbacks,
     curves,
     data,
@@ -109,7 +110,7 @@ def resolve_settings(spec, request: Request, num_classes: int) -> tuple[settings
         if given is not None and given != recorded.get(key):
             flag = "--" + option.replace("_", "-")
             raise UsageError(
-                f"--resume continues a run as it started: {flag} {given} differs from its "
+                f"--resume continues a run as it started: {flag} {given} differs from the run's "
                 f"{recorded.get(key)}; leave {flag} out, or start a new run"
             )
     if request.epochs is not None:
@@ -120,11 +121,9 @@ def resolve_settings(spec, request: Request, num_classes: int) -> tuple[settings
 def train(spec, request: Request, echo) -> Outcome:
     """Train `spec` as `request` says; `echo` prints one line for the user."""
     input_shape, num_classes = model_io(spec)
-    tf, keras, placement = start_tensorflow(request)
     chosen, stored = resolve_settings(spec, request, num_classes)
-    from . import augment
-
     augment.check_shape(chosen.augmentation, input_shape)
+    tf, keras, placement = start_tensorflow(request)
     chosen.precision = chosen.precision or optim.auto_precision(placement)
     keras.mixed_precision.set_global_policy(chosen.precision)
     keras.utils.set_random_seed(chosen.seed)
@@ -149,6 +148,7 @@ def train(spec, request: Request, echo) -> Outcome:
         "input_shape": list(input_shape),
         "train_examples": len(x_train),
         "dataset": chosen.dataset,
+        "limit": chosen.limit,
     }
     with placement.strategy.scope():
         if request.resume is not None:
