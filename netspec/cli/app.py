@@ -7,14 +7,19 @@ from typing import List
 import typer
 
 from .. import __version__
+from .augment_preview_cmd import augment_preview
 from .build_cmd import build
 from .common import PLUGIN_HELP, handle_errors, load_plugins
+from .devices_cmd import devices
 from .diagram_cmd import diagram
 from .eject_cmd import eject
+from .evaluate_cmd import evaluate
 from .expand_cmd import expand
 from .import_cmd import import_
+from .predict_cmd import predict
 from .schema_cmd import schema
 from .summary_cmd import summary
+from .train_cmd import train
 from .validate_cmd import validate
 from .zoo_cmd import zoo
 
@@ -44,5 +49,20 @@ def main(
     load_plugins(plugin)
 
 
-for command in (validate, summary, build, expand, schema, diagram, import_, eject, zoo):
-    app.command(name=command.__name__)(handle_errors(command))
+for command in (
+    validate,
+    summary,
+    build,
+    expand,
+    schema,
+    diagram,
+    train,
+    devices,
+    evaluate,
+    predict,
+    augment_preview,
+    import_,
+    eject,
+    zoo,
+):
+    app.command(name=command.__name__.strip("_").replace("_", "-"))(handle_errors(command))

@@ -1,0 +1,82 @@
+"""Every command of docs/tutorial.md, run as written on a small CIFAR-10 tarball in the real format."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+
+import numpy as np
+import pytest
+from train_fixtures import write_cifar10_tarball
+
+from conftest import ROOT, SPECS, run_netspec
+
+pytestmark = [pytest.mark.keras, pytest.mark.training]
+
+TUTORIAL = ROOT / "docs" / "tutorial.md"
+
+
+def commands() -> list[str]:
+    blocks = re.findall(r"```console\n(.*?)```", TUTORIAL.read_text(), re.S)
+    return [line[2:] for block in blocks for line in block.splitlines() if line.startswith("$ ")]
+
+
+def test_tutorial_lists_the_walk_through():
+    names = [shlex.split(c)[1] for c in commands()]
+    assert names == [
+        "summary", "build", "diagram", "augment-preview", "devices", "train", "train", "train", "evaluate", "predict"
+    ]  # fmt: skip
+
+
+def test_every_tutorial_command_runs(tmp_path):
+    from PIL import Image
+
+    (tmp_path / "specs").mkdir()
+    shutil.copy(SPECS / "cifar_deep15.yaml", tmp_path / "specs")
+    write_cifar10_tarball(tmp_path / "cifar-10-python.tar.gz", per_batch=20)
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (48, 40, 3), dtype=np.uint8)).save(tmp_path / "cat.png")
+    outputs = {}
+    for command in commands():
+        argv = shlex.split(command)
+        assert argv[0] == "netspec"
+        result = run_netspec(*argv[1:], cwd=tmp_path)
+        outputs[command] = result
+        if "--gpu" in argv:  # this machine has no GPU: the documented refusal
+            assert result.returncode == 2, (command, result.stderr)
+            assert result.stderr.startswith("netspec: error: --gpu 0: no GPU 0; TensorFlow sees: "), result.stderr
+            continue
+        assert result.returncode == 0, (command, result.stdout, result.stderr)
+
+    assert "Total params: 1,071,542" in outputs["netspec summary specs/cifar_deep15.yaml"].stdout
+    assert (tmp_path / "cifar_deep15.svg").is_file() and (tmp_path / "augment.png").is_file()
+    run = tmp_path / "runs" / "first"
+    assert {p.name for p in run.iterdir()} == {
+        "spec.yaml", "command.txt", "versions.json", "run.json", "history.json", "metrics.csv",
+        "tensorboard", "checkpoints", "model.keras", "curves.png", "eval.json",
+    }  # fmt: skip
+    command = "netspec train specs/cifar_deep15.yaml --cpu --data cifar-10-python.tar.gz --epochs 2 --limit 2000"
+    assert (run / "command.txt").read_text() == command + " --run-dir runs/first\n"
+    settings = json.loads((run / "run.json").read_text())["settings"]
+    assert (settings["batch_size"], settings["epochs"], settings["rescale"]) == (32, 3, 1 / 255)
+    assert settings["optimizer"] == {"Adam": {"learning_rate": 1e-4}} and settings["precision"] == "float32"
+    assert len(list((run / "tensorboard" / "train").glob("events.out.tfevents.*"))) == 2  # one per process
+    history = json.loads((run / "history.json").read_text())
+    assert [r["epoch"] for r in history] == [1, 2, 3]
+    assert [int(row.split(",")[0]) for row in (run / "metrics.csv").read_text().splitlines()[1:]] == [1, 2, 3]
+    evaluation = json.loads((run / "eval.json").read_text())
+    assert evaluation["examples"] == 20 and [c["class"] for c in evaluation["per_class"]][:2] == [
+        "airplane",
+        "automobile",
+    ]
+    assert abs(evaluation["loss"] - history[-1]["val_loss"]) < 1e-4  # eval.json agrees with Keras' own val_loss
+    first = outputs[[c for c in outputs if c.endswith("--run-dir runs/first")][0]].stdout
+    assert first.startswith("device: CPU\ndata: cifar-10-python.tar.gz, first 100 examples: 100 train, 20 validation")
+    evaluated = outputs["netspec evaluate runs/first"].stdout.splitlines()
+    assert (
+        evaluated[0]
+        == f"test loss {evaluation['loss']:.4f}  accuracy {100 * evaluation['accuracy']:.1f}%  (20 examples)"
+    )
+    predicted = outputs["netspec predict runs/first/model.keras cat.png"].stdout
+    assert predicted.startswith("cat.png: ") and predicted.count("%") == 3
