@@ -7,8 +7,6 @@ import math
 import numpy as np
 import pytest
 
-from conftest import SPECS, run_netspec
-
 pytestmark = pytest.mark.keras
 
 ARTICLE = {
@@ -87,16 +85,3 @@ def test_a_centre_dot_moves_no_further_than_the_shift_range(tfk):
     limit = 0.2 * 33 + 0.01  # bilinear resampling in float32 blurs the centroid by a few thousandths of a pixel
     assert np.abs(centre_row - 16).max() <= limit and np.abs(centre_col - 16).max() <= limit
     assert np.abs(centre_col - 16).max() > 0.8 * limit  # the range is used, not just respected
-
-
-def test_augment_preview_writes_a_grid(tmp_path):
-    from PIL import Image
-
-    out = tmp_path / "grid.png"
-    result = run_netspec(
-        "augment-preview", SPECS / "cifar_deep15.yaml", "--data", "synthetic", "-o", out, "--rows", "3", "--copies", "4"
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == f"Wrote {out} (3 images from synthetic, 4 augmented copies each).\n"
-    with Image.open(out) as grid:
-        assert grid.size == (5 * (32 * 4 + 2) + 2, 3 * (32 * 4 + 2) + 2)

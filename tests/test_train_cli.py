@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import time
 
-import numpy as np
 import pytest
 from train_fixtures import TINY, popen_netspec
 
@@ -15,6 +15,7 @@ from conftest import assert_clean_failure, run_netspec
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
 TIMING = ("seconds", "images_per_second")
+TINY_ARGS = ("--cpu", "--limit", "64", "--epochs", "2", "--seed", "1")
 
 
 def history(run) -> list:
@@ -29,17 +30,14 @@ def without_timing(records) -> list:
 def tiny_run(tmp_path_factory):
     """One seeded tiny run, shared by the tests that only read its results."""
     where = tmp_path_factory.mktemp("tiny")
-    result = run_netspec("train", TINY, "--cpu", "--limit", "96", "--seed", "5", "--run-dir", "run", cwd=where)
+    result = run_netspec("train", TINY, *TINY_ARGS, "--run-dir", "run", cwd=where)
     assert result.returncode == 0, result.stderr
     return where, result
 
 
-def test_an_absent_gpu_is_an_error_listing_what_tensorflow_sees(tmp_path):
-    result = run_netspec("train", TINY, "--gpu", "0", cwd=tmp_path)
-    assert_clean_failure(result, 2)
-    assert result.stderr == "netspec: error: --gpu 0: no GPU 0; TensorFlow sees: CPU:0 (no GPU)\n"
-    assert not (tmp_path / "runs").exists()
+def test_contradictory_or_malformed_device_options_are_usage_errors(tmp_path):
     result = run_netspec("train", TINY, "--gpu", "0", "--cpu", cwd=tmp_path)
+    assert_clean_failure(result, 2)
     assert result.stderr == "netspec: error: --cpu and --gpu contradict each other; give one\n"
     result = run_netspec("train", TINY, "--gpu", "x", cwd=tmp_path)
     assert result.stderr == "netspec: error: --gpu x: expected GPU numbers such as 0 or 0,1\n"
@@ -47,25 +45,14 @@ def test_an_absent_gpu_is_an_error_listing_what_tensorflow_sees(tmp_path):
 
 def test_seed_makes_two_cpu_runs_identical(tiny_run, tmp_path):
     where, _ = tiny_run
-    again = run_netspec("train", TINY, "--cpu", "--limit", "96", "--seed", "5", "--run-dir", "again", cwd=tmp_path)
+    again = run_netspec("train", TINY, *TINY_ARGS, "--run-dir", "again", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     first, second = history(where / "run"), history(tmp_path / "again")
-    assert len(first) == 3 and without_timing(first) == without_timing(second)
+    assert len(first) == 2 and without_timing(first) == without_timing(second)
 
 
-def test_evaluate_and_predict_a_finished_run(tiny_run, tmp_path):
-    from PIL import Image
-
+def test_predict_names_missing_images_before_loading_anything(tiny_run, tmp_path):
     where, _ = tiny_run
-    expected = json.loads((where / "run" / "eval.json").read_text())
-    table = run_netspec("evaluate", where / "run").stdout.splitlines()
-    assert table[0] == f"test loss {expected['loss']:.4f}  accuracy {100 * expected['accuracy']:.1f}%  (96 examples)"
-    assert table[1] == "class  examples  correct  accuracy  precision" and len(table) == 12
-    Image.fromarray(np.full((8, 8), 128, np.uint8)).save(tmp_path / "a.png")
-    result = run_netspec("predict", where / "run" / "model.keras", tmp_path / "a.png", "-k", "2")
-    assert result.returncode == 0, result.stderr
-    line = result.stdout.strip()
-    assert line.startswith(f"{tmp_path / 'a.png'}: ") and line.count("%") == 2
     missing = run_netspec("predict", where / "run" / "model.keras", tmp_path / "nope.png")
     assert_clean_failure(missing, 2)
     assert missing.stderr == f"netspec: error: no such image file: {tmp_path / 'nope.png'}\n"
@@ -141,3 +128,38 @@ def test_sigterm_then_sigkill_mid_epoch_then_resume_keeps_every_epoch_once(tmp_p
     rows = (run / "metrics.csv").read_text().splitlines()[1:]
     assert [int(row.split(",")[0]) for row in rows] == [1, 2, 3, 4, 5, 6]
     assert not list(run.rglob("*.tmp"))
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def test_two_tf_config_workers_train_like_one_process_with_the_same_global_batch(tiny_run, tmp_path):
+    """TF_CONFIG: two worker processes on 127.0.0.1 train one model with MultiWorkerMirroredStrategy."""
+    workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    argv = ["train", TINY, *TINY_ARGS]
+    processes = []
+    for index in range(2):
+        config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
+        env = {"TF_CONFIG": json.dumps(config)}
+        processes.append(popen_netspec(*argv, "--run-dir", f"w{index}", cwd=tmp_path, env=env))
+    outputs = [p.communicate(timeout=240) for p in processes]
+    for process, (_out, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err
+    chief, other = outputs[0][0], outputs[1][0]
+    assert chief.startswith("device: MultiWorkerMirroredStrategy: worker 0 of 2 (CPU); 2 replicas in sync\n")
+    assert "global batch 16 is split over 2 replicas (8 each)" in chief
+    assert other.startswith("device: MultiWorkerMirroredStrategy: worker 1 of 2 (CPU); 2 replicas in sync\n")
+    assert (tmp_path / "w0" / "model.keras").is_file() and not (tmp_path / "w1").exists()
+
+    together, alone = history(tmp_path / "w0"), history(tiny_run[0] / "run")
+    # Two replicas of 8 average their gradients: the same step as one batch of 16.
+    for a, b in zip(together, alone, strict=True):
+        for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+            assert abs(a[key] - b[key]) < 1e-4, (key, a, b)

@@ -45,12 +45,16 @@ def test_every_tutorial_command_runs(tmp_path):
         outputs[command] = result
         if "--gpu" in argv:  # this machine has no GPU: the documented refusal
             assert result.returncode == 2, (command, result.stderr)
-            assert result.stderr.startswith("netspec: error: --gpu 0: no GPU 0; TensorFlow sees: "), result.stderr
+            assert result.stderr == "netspec: error: --gpu 0: no GPU 0; TensorFlow sees: CPU:0 (no GPU)\n"
+            assert not (tmp_path / "runs").exists()
             continue
         assert result.returncode == 0, (command, result.stdout, result.stderr)
 
     assert "Total params: 1,071,542" in outputs["netspec summary specs/cifar_deep15.yaml"].stdout
-    assert (tmp_path / "cifar_deep15.svg").is_file() and (tmp_path / "augment.png").is_file()
+    assert (tmp_path / "cifar_deep15.svg").is_file()
+    with Image.open(tmp_path / "augment.png") as grid:  # 6 rows of 1 + 7 images, 32 px shown 4x, 2 px gaps
+        assert grid.size == (8 * (32 * 4 + 2) + 2, 6 * (32 * 4 + 2) + 2)
+    assert outputs["netspec devices"].stdout.startswith("CPU:0\n")
     run = tmp_path / "runs" / "first"
     assert {p.name for p in run.iterdir()} == {
         "spec.yaml", "command.txt", "versions.json", "run.json", "history.json", "metrics.csv",
