@@ -118,3 +118,16 @@ def test_unknown_source_lists_the_names(tmp_path):
         "--data cifar11: no such file or folder, and not a dataset name "
         "(names: cifar10, cifar100, mnist, fashion_mnist, synthetic)"
     )
+
+
+def test_learning_rate_schedules():
+    from netspec.train.optim import learning_rate
+
+    assert learning_rate(0.1, {"type": "step", "step_epochs": 2, "gamma": 0.5}, 3.9, 10) == 0.05
+    assert learning_rate(0.1, {"type": "step", "step_epochs": 2, "gamma": 0.5}, 4.0, 10) == 0.025
+    cosine = {"type": "cosine", "min_learning_rate": 0.001, "warmup_epochs": 2}
+    assert learning_rate(0.1, cosine, 1.0, 10) == pytest.approx(0.05)  # halfway through warm-up
+    assert learning_rate(0.1, cosine, 2.0, 10) == pytest.approx(0.1)
+    assert learning_rate(0.1, cosine, 6.0, 10) == pytest.approx(0.001 + 0.099 * 0.5)
+    assert learning_rate(0.1, cosine, 10.0, 10) == pytest.approx(0.001)
+    assert learning_rate(0.1, {"type": "reduce_on_plateau"}, 5.0, 10) == 0.1
