@@ -15,7 +15,18 @@ pytestmark = [pytest.mark.keras, pytest.mark.training]
 def test_digits_reach_90_percent_test_accuracy(tmp_path):
     write_digits_npz(tmp_path / "digits.npz")
     result = run_netspec(
-        "train", DIGITS, "--cpu", "--data", "digits.npz", "--seed", "0", "--run-dir", "run", cwd=tmp_path
+        "train",
+        DIGITS,
+        "--cpu",
+        "--data",
+        "digits.npz",
+        "--seed",
+        "0",
+        "--epochs",
+        "10",
+        "--run-dir",
+        "run",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     evaluation = json.loads((tmp_path / "run" / "eval.json").read_text())

@@ -35,7 +35,7 @@ def test_every_tutorial_command_runs(tmp_path):
 
     (tmp_path / "specs").mkdir()
     shutil.copy(SPECS / "cifar_deep15.yaml", tmp_path / "specs")
-    write_cifar10_tarball(tmp_path / "cifar-10-python.tar.gz", per_batch=20)
+    write_cifar10_tarball(tmp_path / "cifar-10-python.tar.gz", per_batch=8)
     Image.fromarray(np.random.default_rng(0).integers(0, 256, (48, 40, 3), dtype=np.uint8)).save(tmp_path / "cat.png")
     outputs = {}
     for command in commands():
@@ -70,17 +70,17 @@ def test_every_tutorial_command_runs(tmp_path):
     assert [r["epoch"] for r in history] == [1, 2, 3]
     assert [int(row.split(",")[0]) for row in (run / "metrics.csv").read_text().splitlines()[1:]] == [1, 2, 3]
     evaluation = json.loads((run / "eval.json").read_text())
-    assert evaluation["examples"] == 20 and [c["class"] for c in evaluation["per_class"]][:2] == [
+    assert evaluation["examples"] == 8 and [c["class"] for c in evaluation["per_class"]][:2] == [
         "airplane",
         "automobile",
     ]
     assert abs(evaluation["loss"] - history[-1]["val_loss"]) < 1e-4  # eval.json agrees with Keras' own val_loss
     first = outputs[[c for c in outputs if c.endswith("--run-dir runs/first")][0]].stdout
-    assert first.startswith("device: CPU\ndata: cifar-10-python.tar.gz, first 100 examples: 100 train, 20 validation")
+    assert first.startswith("device: CPU\ndata: cifar-10-python.tar.gz, first 40 examples: 40 train, 8 validation")
     evaluated = outputs["netspec evaluate runs/first"].stdout.splitlines()
     assert (
         evaluated[0]
-        == f"test loss {evaluation['loss']:.4f}  accuracy {100 * evaluation['accuracy']:.1f}%  (20 examples)"
+        == f"test loss {evaluation['loss']:.4f}  accuracy {100 * evaluation['accuracy']:.1f}%  (8 examples)"
     )
     predicted = outputs["netspec predict runs/first/model.keras cat.png"].stdout
     assert predicted.startswith("cat.png: ") and predicted.count("%") == 3
