@@ -43,6 +43,13 @@ def test_contradictory_or_malformed_device_options_are_usage_errors(tmp_path):
     assert result.stderr == "netspec: error: --gpu x: expected GPU numbers such as 0 or 0,1\n"
 
 
+def test_a_batch_too_large_for_this_machine_is_refused_before_tensorflow(tmp_path):
+    result = run_netspec("train", TINY, "--cpu", "--batch-size", "100000000", cwd=tmp_path)
+    assert_clean_failure(result, 1)
+    assert f"{TINY}:8:12: training this model at batch size 100,000,000 needs an estimated 409.0 GiB" in result.stderr
+    assert result.stderr.endswith("Make it smaller, or pass --allow-large to try anyway\n")
+
+
 def test_seed_makes_two_cpu_runs_identical(tiny_run, tmp_path):
     where, _ = tiny_run
     again = run_netspec("train", TINY, *TINY_ARGS, "--run-dir", "again", cwd=tmp_path)

@@ -31,6 +31,9 @@ def train(
         None, "--precision", help="float32, mixed_float16 or mixed_bfloat16 (default: train.precision, else auto)."
     ),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+    allow_large: bool = typer.Option(
+        False, "--allow-large", help="Train even when the memory estimate exceeds this machine's memory."
+    ),
     verbose: bool = typer.Option(False, "--verbose", help="Show TensorFlow's start-up log."),
 ):
     """Train SPEC's model with its train: section; the command line overrides it.
@@ -71,6 +74,7 @@ def train(
         run_dir=run_dir,
         resume=resume,
         verbose=verbose,
+        allow_large=allow_large,
     )
     outcome = run_training(loaded, request, typer.echo)
     _report(outcome, label if label != "<run>" else None)

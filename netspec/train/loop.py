@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import atomic
+from .. import atomic, limits
 from ..problems import UsageError
 from . import (
     augment,
@@ -44,6 +44,7 @@ class Request:
     run_dir: Path | None = None
     resume: Path | None = None
     verbose: bool = False
+    allow_large: bool = False
 
 
 @dataclass
@@ -123,6 +124,7 @@ def train(spec, request: Request, echo) -> Outcome:
     input_shape, num_classes = model_io(spec)
     chosen, stored = resolve_settings(spec, request, num_classes)
     augment.check_shape(chosen.augmentation, input_shape)
+    limits.check_memory(spec, chosen.batch_size, allow_large=request.allow_large)
     tf, keras, placement = start_tensorflow(request)
     chosen.precision = chosen.precision or optim.auto_precision(placement)
     keras.mixed_precision.set_global_policy(chosen.precision)
