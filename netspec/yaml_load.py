@@ -139,6 +139,8 @@ def load_text(text: str, path: str = "<string>") -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = f"YAML syntax error: {exc.problem or exc.context}"
+        if "maximum nesting depth" in message:  # libyaml >= 0.2.6 stops at 1,000 levels before we see 64
+            message = f"nesting deeper than {MAX_DEPTH} levels; a spec never needs this"
         lines = text.splitlines()
         if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
             message += " (a tab: YAML does not allow tabs for indentation; use spaces)"
