@@ -67,8 +67,11 @@ def main() -> None:
     ]
     for n, validate, summary in rows:
         lines.append(f"| {n:,} | {validate:.2f} s | {summary:.2f} s | {1000 * summary / n:.2f} s |")
-    lines += ["", "Medians of 3 runs each; the per-1,000-layer column shows the growth is linear "
-              "(start-up of about half a second dominates the smallest spec)."]
+    lines += [
+        "",
+        "Medians of 3 runs each; the per-1,000-layer column shows the growth is linear "
+        "(start-up of about half a second dominates the smallest spec).",
+    ]
     write_section("summary", "\n".join(lines))
     print("\n".join(lines))
 

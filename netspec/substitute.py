@@ -47,7 +47,9 @@ class Scope:
             return self.done[name]
         if name in self.raw:
             if len(self.active) >= MAX_CHAIN:
-                raise SubstitutionError(f"vars refer to vars more than {MAX_CHAIN} deep: {' → '.join(self.active[:3])} → ...")
+                raise SubstitutionError(
+                    f"vars refer to vars more than {MAX_CHAIN} deep: {' → '.join(self.active[:3])} → ..."
+                )
             if name in self.active:
                 cycle = " → ".join(self.active[self.active.index(name) :] + [name])
                 raise SubstitutionError(f"vars refer to each other in a circle: {cycle}")
