@@ -131,3 +131,14 @@ def test_learning_rate_schedules():
     assert learning_rate(0.1, cosine, 6.0, 10) == pytest.approx(0.001 + 0.099 * 0.5)
     assert learning_rate(0.1, cosine, 10.0, 10) == pytest.approx(0.001)
     assert learning_rate(0.1, {"type": "reduce_on_plateau"}, 5.0, 10) == 0.1
+
+
+def test_mnist_is_padded_into_lenet5s_32x32_input():
+    digits = np.arange(28 * 28, dtype=np.uint8).reshape(1, 28, 28)
+    mnist = data.Data(digits, np.zeros(1, int), digits, np.zeros(1, int), [str(i) for i in range(10)], "mnist")
+    fitted = data.fit_shape(mnist, (32, 32, 1), 10)
+    assert fitted.x_train.shape == (1, 32, 32, 1)
+    assert (fitted.x_train[0, 2:30, 2:30, 0] == digits[0]).all()
+    assert fitted.x_train[0, :2].sum() == 0 and fitted.x_train[0, :, 30:].sum() == 0
+    with pytest.raises(UsageError, match="its images have shape"):
+        data.fit_shape(mnist, (31, 31, 1), 10)

@@ -310,14 +310,21 @@ def _upsample(coarse: np.ndarray, shape: tuple) -> np.ndarray:
 
 
 def fit_shape(data: Data, input_shape: tuple, num_classes: int) -> Data:
-    """Add a missing channel axis (MNIST: 28x28 -> 28x28x1); refuse shapes or classes the model cannot take."""
+    """Fit images to the spec's input: add a missing channel axis (MNIST: 28x28 -> 28x28x1) and pad
+    smaller images with a zero border (MNIST into LeNet-5's 32x32, as LeCun et al. did);
+    refuse shapes or classes the model cannot take."""
     shape = tuple(input_shape)
 
     def shaped(x):
+        if x.ndim == len(shape):  # one axis short: the channel
+            x = x[..., None]
         if x.shape[1:] == shape:
             return x
-        if x.shape[1:] + (1,) == shape:
-            return x[..., None]
+        if x.ndim == len(shape) + 1 and x.shape[-1] == shape[-1] and len(shape) == 3:
+            (h, w), (th, tw) = x.shape[1:3], shape[:2]
+            if th >= h and tw >= w and (th - h) % 2 == 0 and (tw - w) % 2 == 0:
+                pad = ((0, 0), ((th - h) // 2,) * 2, ((tw - w) // 2,) * 2, (0, 0))
+                return np.pad(x, pad)
         raise UsageError(
             f"--data {data.source}: its images have shape {tuple(x.shape[1:])}, but the spec's input is {shape}"
         )
