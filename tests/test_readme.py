@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from conftest import ROOT
+from conftest import ROOT, run_netspec
 
 
 def block(marker: str) -> str:
@@ -38,3 +38,12 @@ def test_setup_commands_install_what_they_need():
         assert "pip install -e ." in command or "pip install -e '.[dev]'" in command
     assert block("main-command").endswith("netspec build specs/cifar_deep15.yaml")
     assert block("test-command").endswith("python -m pytest")
+
+
+def test_readme_table_excerpt_is_what_summary_prints():
+    text = (ROOT / "README.md").read_text()
+    excerpt = text.split('Model "cifar_deep15" (verified by Keras)\n', 1)[1].split("```", 1)[0]
+    printed = run_netspec("summary", ROOT / "specs" / "cifar_deep15.yaml").stdout
+    for line in excerpt.splitlines():
+        if line.strip() and line.strip() != "...":
+            assert line in printed.splitlines(), line
