@@ -39,7 +39,7 @@ def build(spec, root: Path = Path("build"), verbose: bool = False):
         _sweep(root)
         staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=root))
         try:
-            os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 would make build/<name>/ private
+            os.chmod(staging, 0o777 & ~atomic.umask())  # mkdtemp's 0700 would make build/<name>/ private
             _write(staging, spec, model, analysis)
             _publish(staging, out)
         finally:
@@ -113,12 +113,6 @@ def _sweep(root: Path) -> None:
     """Remove what a killed build left behind; called under the lock, so nothing here is in use."""
     for debris in [*root.glob(STAGING + "*"), *root.glob(".CURRENT.*.tmp")]:
         _remove(debris)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _remove(path: Path) -> None:

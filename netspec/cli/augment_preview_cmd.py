@@ -7,10 +7,9 @@ from typing import List, Optional
 
 import typer
 
-from .common import SET_HELP, handle_errors, load_spec
+from .common import SET_HELP, load_spec
 
 
-@handle_errors
 def augment_preview(
     spec: Optional[Path] = typer.Argument(None, help="Spec file (default: the current build's spec)."),
     output: Path = typer.Option(Path("augment.png"), "-o", "--output", help="PNG file to write."),

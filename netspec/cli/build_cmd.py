@@ -7,10 +7,9 @@ from typing import List
 
 import typer
 
-from .common import BUILD_DIR, SET_HELP, handle_errors
+from .common import BUILD_DIR, SET_HELP
 
 
-@handle_errors
 def build(
     spec: Path = typer.Argument(..., help="Spec file to compile."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from .common import handle_errors
 
-
-@handle_errors
 def devices(verbose: bool = typer.Option(False, "--verbose", help="Show TensorFlow's start-up log.")):
     """List the devices TensorFlow sees; `netspec train --gpu N` numbers GPUs as listed here."""
     from ..tf_env import import_keras

@@ -8,7 +8,7 @@ from typing import List
 
 import typer
 
-from .common import SET_HELP, handle_errors, load_spec
+from .common import SET_HELP, load_spec
 
 
 class Direction(str, Enum):
@@ -16,7 +16,6 @@ class Direction(str, Enum):
     LR = "LR"
 
 
-@handle_errors
 def diagram(
     spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
     output: Path | None = typer.Option(

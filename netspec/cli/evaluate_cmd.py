@@ -8,10 +8,7 @@ from typing import Optional
 
 import typer
 
-from .common import handle_errors
 
-
-@handle_errors
 def evaluate(
     target: Path = typer.Argument(..., help="A run directory, or a .keras model written by netspec train."),
     data: Optional[str] = typer.Option(None, "--data", help="Dataset name or path (default: the one it trained on)."),

@@ -7,10 +7,9 @@ from typing import List
 
 import typer
 
-from .common import SET_HELP, handle_errors, load_spec
+from .common import SET_HELP, load_spec
 
 
-@handle_errors
 def expand(
     spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),

@@ -6,10 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import handle_errors
 
-
-@handle_errors
 def import_(
     source: Path | None = typer.Argument(None, help="A .keras file, or a JSON config from model.to_json()."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Spec file to write (default: print it)."),

@@ -7,10 +7,7 @@ from typing import List
 
 import typer
 
-from .common import handle_errors
 
-
-@handle_errors
 def predict(
     model: Path = typer.Argument(..., help="A .keras model written by netspec train (or a run directory)."),
     images: List[Path] = typer.Argument(..., help="Image files (PNG, JPEG, ...)."),

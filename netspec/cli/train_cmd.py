@@ -8,12 +8,11 @@ from typing import List, Optional
 
 import typer
 
-from .common import SET_HELP, handle_errors, spec_path
+from .common import SET_HELP, spec_path
 
 EXIT_STOPPED, EXIT_DIVERGED = 130, 4
 
 
-@handle_errors
 def train(
     spec: Optional[Path] = typer.Argument(None, help="Spec file (default: the current build's spec)."),
     gpu: Optional[str] = typer.Option(None, "--gpu", help="GPU number(s) to use: 0, or 0,1 for MirroredStrategy."),

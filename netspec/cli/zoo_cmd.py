@@ -6,10 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import handle_errors
 
-
-@handle_errors
 def zoo(
     output: Path | None = typer.Option(None, "-o", "--output", help="Markdown file to write, e.g. docs/zoo.md."),
 ):
