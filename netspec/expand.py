@@ -348,21 +348,10 @@ class _Expander:
                 if target is None and flat.block is None and ref in names:
                     target = ref
                 if target is None:
-                    where = "in this block (use 'in' for the block's input)" if flat.block else ""
-                    hint = did_you_mean(
-                        ref, [k for k in scope if k != BLOCK_INPUT] + ([BLOCK_INPUT] if flat.block else [])
-                    )
-                    at = (
-                        path + ("inputs", j)
-                        if len(refs) > 1 or isinstance(self.doc.value_at(path + ("inputs",)), list)
-                        else path + ("inputs",)
-                    )
-                    self.problem(
-                        at,
-                        f"layer '{flat.name}' takes input '{ref}', which names no layer or input {where}.{hint}".replace(
-                            " .", "."
-                        ),
-                    )
+                    where = " in this block (use 'in' for the block's input)" if flat.block else ""
+                    message = f"layer '{flat.name}' takes input '{ref}', which names no layer or input{where}."
+                    # a single `inputs: name` has no item position; where() falls back to the key's value
+                    self.problem(path + ("inputs", j), message + did_you_mean(ref, list(scope)))
                 else:
                     resolved.append(target)
             flat.inputs = resolved
