@@ -9,11 +9,27 @@ import tempfile
 from .problems import UsageError
 
 
+def use_tensorflow_backend() -> None:
+    """The `netspec` command runs Keras on TensorFlow, whatever KERAS_BACKEND the shell carries."""
+    os.environ["KERAS_BACKEND"] = "tensorflow"
+
+
 def import_keras(verbose: bool = False):
-    """Import and return keras (TensorFlow backend), hiding TensorFlow's start-up log unless verbose."""
-    if "keras" in sys.modules and "tensorflow" in sys.modules:
-        return sys.modules["keras"]
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    """Import and return keras, hiding TensorFlow's start-up log unless verbose.
+
+    The backend is TensorFlow unless the caller's KERAS_BACKEND names another (the Python
+    API: `Spec.to_keras()` then builds on JAX or PyTorch, and TensorFlow is not imported).
+    """
+    keras = sys.modules.get("keras")
+    if keras is not None and ("tensorflow" in sys.modules or keras.config.backend() != "tensorflow"):
+        return keras
+    backend = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    if backend != "tensorflow":
+        try:
+            import keras
+        except ImportError as exc:
+            raise UsageError(f"cannot import Keras ({exc}); install it with: pip install 'keras>=3.11'") from None
+        return keras
     if not verbose:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if verbose:

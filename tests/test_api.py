@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import subprocess
+import sys
+
 import networkx as nx
 import pytest
 
 import netspec
 
-from conftest import EXAMPLES, SPECS
+from conftest import EXAMPLES, SPECS, run_netspec
 
 
 def test_graph_is_the_layer_dag():
@@ -43,3 +48,34 @@ def test_to_keras():
     model = netspec.load(SPECS / "cifar_deep15.yaml").to_keras()
     assert model.count_params() == 1_071_542
     assert model.name == "cifar_deep15"
+
+
+def test_to_keras_follows_the_callers_keras_backend():
+    # The Python API builds on whatever backend KERAS_BACKEND names and leaves TensorFlow alone.
+    # Without JAX installed (as in CI), the backend's import error comes back as netspec's message.
+    code = (
+        "import sys, netspec\n"
+        f"spec = netspec.load({str(SPECS / 'lenet5.yaml')!r})\n"
+        "try:\n"
+        "    print('built', spec.to_keras().count_params())\n"
+        "except netspec.UsageError as exc:\n"
+        "    print(exc)\n"
+        "print('tensorflow imported:', 'tensorflow' in sys.modules)\n"
+    )
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    outcome, imported = out.stdout.strip().splitlines()
+    if importlib.util.find_spec("jax"):
+        assert outcome == "built 61706"
+    else:
+        assert outcome.startswith("cannot import Keras (No module named 'jax')")
+    assert imported == "tensorflow imported: False"
+
+
+@pytest.mark.keras
+def test_the_command_runs_keras_on_tensorflow_whatever_the_shell_says(tmp_path):
+    # A shell with KERAS_BACKEND=jax (and no JAX installed) must not break `netspec build`.
+    result = run_netspec("build", SPECS / "lenet5.yaml", cwd=tmp_path, env={"KERAS_BACKEND": "jax"})
+    assert result.returncode == 0, result.stderr
+    assert "verified by Keras" in result.stdout
