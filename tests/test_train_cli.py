@@ -58,6 +58,26 @@ def test_seed_makes_two_cpu_runs_identical(tiny_run, tmp_path):
     assert len(first) == 2 and without_timing(first) == without_timing(second)
 
 
+def test_onednn_kernels_are_on_unless_the_user_turns_them_off(tiny_run, tmp_path):
+    where, _ = tiny_run
+    assert json.loads((where / "run" / "versions.json").read_text())["TF_ENABLE_ONEDNN_OPTS"] == "1"
+    off = run_netspec(
+        "train",
+        TINY,
+        "--cpu",
+        "--limit",
+        "32",
+        "--epochs",
+        "1",
+        "--run-dir",
+        "off",
+        cwd=tmp_path,
+        env={"TF_ENABLE_ONEDNN_OPTS": "0"},
+    )
+    assert off.returncode == 0, off.stderr
+    assert json.loads((tmp_path / "off" / "versions.json").read_text())["TF_ENABLE_ONEDNN_OPTS"] == "0"
+
+
 def test_predict_names_missing_images_before_loading_anything(tiny_run, tmp_path):
     where, _ = tiny_run
     missing = run_netspec("predict", where / "run" / "model.keras", tmp_path / "nope.png")

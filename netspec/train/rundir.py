@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import platform
 import shlex
 import sys
@@ -55,6 +56,7 @@ def versions() -> dict:
     for module in ("tensorflow", "keras", "numpy"):
         if module in sys.modules:
             found[module] = getattr(sys.modules[module], "__version__", "?")
+    found["TF_ENABLE_ONEDNN_OPTS"] = os.environ.get("TF_ENABLE_ONEDNN_OPTS")  # oneDNN kernels change CPU numerics
     return found
 
 
