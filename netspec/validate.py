@@ -230,6 +230,12 @@ def _explain(error, path, locate, subject_of, layer: LayerType | None = None) ->
         return [_stub(locate, path, f"{subject} needs {bound} {error.validator_value} {noun}; received {len(inst)}")]
     if v == "const":
         return [_stub(locate, path, f"{subject}: expected {error.validator_value!r}; received {_kind(inst)}")]
+    if v == "not" and set(error.validator_value) == {"required"} and isinstance(inst, dict):
+        first, *others = error.validator_value["required"]
+        names = " and ".join(f"'{k}'" for k in others)
+        return [
+            _stub(locate, path + (others[-1],), f"{subject}: '{first}' and {names} exclude each other; give one", True)
+        ]
     if v == "not":
         return [_stub(locate, path, f"{subject}: {inst!r} is not allowed here")]
     return [_stub(locate, path, f"{subject}: {error.message}")]

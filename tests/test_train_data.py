@@ -125,6 +125,10 @@ def test_learning_rate_schedules():
 
     assert learning_rate(0.1, {"type": "step", "step_epochs": 2, "gamma": 0.5}, 3.9, 10) == 0.05
     assert learning_rate(0.1, {"type": "step", "step_epochs": 2, "gamma": 0.5}, 4.0, 10) == 0.025
+    paper = {"type": "step", "milestones": [91, 136], "gamma": 0.1}  # ResNet-20's schedule
+    assert [learning_rate(0.1, paper, t, 182) for t in (0, 90.9, 91, 135.9, 136, 181.9)] == pytest.approx(
+        [0.1, 0.1, 0.01, 0.01, 0.001, 0.001]
+    )
     cosine = {"type": "cosine", "min_learning_rate": 0.001, "warmup_epochs": 2}
     assert learning_rate(0.1, cosine, 1.0, 10) == pytest.approx(0.05)  # halfway through warm-up
     assert learning_rate(0.1, cosine, 2.0, 10) == pytest.approx(0.1)

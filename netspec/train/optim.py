@@ -27,15 +27,20 @@ def learning_rate(base: float, schedule: dict, t: float, epochs: int) -> float:
     """The learning rate at fractional epoch t (0 = start) of a run of `epochs` epochs.
 
     warm-up: linear from base/warmup_steps to base over warmup_epochs; then
-    step: base * gamma ** floor(t / step_epochs); cosine: from base down to
-    min_learning_rate at the last epoch; constant and reduce_on_plateau: base.
+    step: base * gamma ** (milestones passed), the milestones being the listed epochs or
+    every step_epochs; cosine: from base down to min_learning_rate at the last epoch;
+    constant and reduce_on_plateau: base.
     """
     kind = schedule.get("type", "constant")
     warmup = schedule.get("warmup_epochs", 0)
     if warmup and t < warmup:
         return base * max(t, 1e-3) / warmup
     if kind == "step":
-        return base * schedule.get("gamma", 0.1) ** math.floor(t / schedule.get("step_epochs", 30))
+        if "milestones" in schedule:
+            passed = sum(1 for epoch in schedule["milestones"] if t >= epoch)
+        else:
+            passed = math.floor(t / schedule.get("step_epochs", 30))
+        return base * schedule.get("gamma", 0.1) ** passed
     if kind == "cosine":
         low = schedule.get("min_learning_rate", 0.0)
         progress = min(1.0, (t - warmup) / max(epochs - warmup, 1))
