@@ -7,7 +7,7 @@ from typing import List
 import typer
 
 from .. import __version__
-from ..tf_env import use_tensorflow_backend
+from ..tf_env import command_environment
 from .augment_preview_cmd import augment_preview
 from .build_cmd import build
 from .common import PLUGIN_HELP, handle_errors, load_plugins
@@ -47,7 +47,7 @@ def main(
     plugin: List[str] = typer.Option([], "--plugin", metavar="MODULE", help=PLUGIN_HELP),
 ):
     """netspec: a declarative model-spec compiler for Keras."""
-    use_tensorflow_backend()
+    command_environment()
     load_plugins(plugin)
 
 

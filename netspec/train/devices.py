@@ -57,15 +57,6 @@ def tf_config() -> dict | None:
     return config
 
 
-def use_onednn() -> None:
-    """Before TensorFlow is imported: oneDNN's CPU kernels on, on every x86 CPU, unless the user says otherwise.
-
-    TensorFlow turns them on by itself only on Intel CPUs with AVX512-VNNI or newer; on the
-    AVX2 AMD EPYC of docs/benchmarks.md they train the article network 1.44x faster.
-    """
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
-
-
 def hide_all_gpus() -> None:
     """Before TensorFlow is imported: make CUDA show it no GPU at all."""
     os.environ["CUDA_VISIBLE_DEVICES"] = "-1"

@@ -74,7 +74,6 @@ def start_tensorflow(request: Request):
     """Hide what was not asked for, import TensorFlow quietly, and place the run."""
     if request.cpu:
         devices.hide_all_gpus()
-    devices.use_onednn()
     from ..tf_env import import_keras
 
     keras = import_keras(request.verbose)
