@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from report import median, write_section  # noqa: E402
+
 SPEC = ROOT / "specs" / "cifar_deep15.yaml"
 DIGITS_SPEC = ROOT / "tests" / "data" / "train" / "digits.yaml"
 # (precision, batch, augmentation), in run order: the article first, then what isolates its cost.
@@ -46,6 +49,7 @@ import json, os, sys, time
 os.environ["KERAS_BACKEND"] = "jax"
 os.environ["XLA_PYTHON_CLIENT_PREALLOCATE"] = "false"
 sys.path.insert(0, {root!r})
+from pathlib import Path
 import numpy as np, jax, keras, netspec
 what, precision, batch, images, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 augment = sys.argv[6:] == ["augment"]
@@ -72,17 +76,18 @@ if what == "article":
     stats = jax.devices()[0].memory_stats() or {{}}
     print(json.dumps({{"seconds": times, "images": images, "peak_bytes": stats.get("peak_bytes_in_use")}}))
 else:
-    from sklearn.datasets import load_digits
-    digits = load_digits()
-    order = np.random.default_rng(0).permutation(len(digits.images))
-    x = digits.images[order][..., None].astype("float32") / 16
-    y = np.eye(10, dtype="float32")[digits.target[order]]
-    cut = int(len(x) * 0.8)
+    import tempfile
+    sys.path.insert(0, {tests!r})
+    from train_fixtures import write_digits_npz  # the tests' own 80/20 split
+    with tempfile.TemporaryDirectory() as tmp:
+        write_digits_npz(Path(tmp) / "digits.npz")
+        d = dict(np.load(Path(tmp) / "digits.npz"))
+    onehot = np.eye(10, dtype="float32")
     model = netspec.load({digits!r}).to_keras()
     model.compile(optimizer=keras.optimizers.Adam(0.002), loss="categorical_crossentropy", metrics=["accuracy"])
     start = time.perf_counter()
-    model.fit(x[:cut], y[:cut], batch_size=32, epochs=20, verbose=0)
-    _, accuracy = model.evaluate(x[cut:], y[cut:], verbose=0)
+    model.fit(d["x_train"] / 16, onehot[d["y_train"]], batch_size=32, epochs=20, verbose=0)
+    _, accuracy = model.evaluate(d["x_test"] / 16, onehot[d["y_test"]], verbose=0)
     print(json.dumps({{"accuracy": float(accuracy), "seconds": time.perf_counter() - start}}))
 """
 
@@ -124,7 +129,6 @@ def card() -> dict:
 
 
 def estimate(batch: int) -> int:
-    sys.path.insert(0, str(ROOT))
     import netspec
 
     return netspec.load(SPEC).summary().training_memory(batch)["total"]
@@ -133,7 +137,7 @@ def estimate(batch: int) -> int:
 def run(out_dir: Path, images: int, epochs: int) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     code = out_dir / "arm.py"
-    code.write_text(ARM_CODE.format(root=str(ROOT), spec=str(SPEC), digits=str(DIGITS_SPEC)))
+    code.write_text(ARM_CODE.format(root=str(ROOT), tests=str(ROOT / "tests"), spec=str(SPEC), digits=str(DIGITS_SPEC)))
     result = {"card": card(), "images": images, "epochs": epochs, "configs": [], "digits": {}}
     print(json.dumps(result["card"]), flush=True)
     for precision, batch, augment in CONFIGS:
@@ -156,9 +160,6 @@ def _save(out_dir: Path, result: dict) -> None:
 
 
 def report(path: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from report import median, write_section
-
     result = json.loads(path.read_text())
     c = result["card"]
     lines = [
