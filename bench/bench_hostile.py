@@ -50,9 +50,9 @@ def figures() -> dict:
     import test_atomic_writes
     import test_fuzz
 
-    from netspec.expand import MAX_BLOCK_DEPTH, MAX_LAYERS
-    from netspec.substitute import MAX_CHAIN
-    from netspec.yaml_load import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+    from netspec.compiler.expand import MAX_BLOCK_DEPTH, MAX_LAYERS
+    from netspec.compiler.substitute import MAX_CHAIN
+    from netspec.compiler.load import MAX_BYTES, MAX_DEPTH, MAX_VALUES
 
     return {
         "file": f"{MAX_BYTES // 2**20} MiB",

@@ -15,8 +15,8 @@ import re
 import textwrap
 
 from . import __version__
-from .expand import snake
-from .graph import build_order
+from .compiler.expand import snake
+from .compiler.graph import build_order
 from .importer import fresh_name, shared_arguments
 from .layers import CORE
 from .plugins import LAYERS as PLUGIN_LAYERS

@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from .expand import snake
+from .compiler.expand import snake
 from .layers import CORE, REFUSED, lookup
 from .layers.base import LayerType
 from .problems import UsageError

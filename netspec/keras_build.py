@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .analyse import Analysis, Row
-from .graph import build_order
+from .compiler.analyse import Analysis, Row
+from .compiler.graph import build_order
 from .layers import CORE
 from .plugins import LAYERS as PLUGIN_LAYERS
 from .problems import NetspecBug, Problem, SpecError

@@ -9,14 +9,14 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from .analyse import Analysis, analyse
-from .checks import run_checks
-from .expand import FlatSpec, expand, substitute_vars
-from .graph import build_graph
-from .overrides import apply_overrides
+from .compiler.analyse import Analysis, analyse
+from .compiler.checks import run_checks
+from .compiler.expand import FlatSpec, expand, substitute_vars
+from .compiler.graph import build_graph
+from .compiler.overrides import apply_overrides
 from .problems import SpecError
-from .validate import check_structure
-from .yaml_load import Document, load_text, read_file
+from .compiler.validate import check_structure
+from .compiler.load import Document, load_text, read_file
 
 
 class Spec:

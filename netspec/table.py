@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .analyse import Analysis
+from .compiler.analyse import Analysis
 from .layers.base import fmt_shape
 
 

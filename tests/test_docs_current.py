@@ -8,7 +8,7 @@ import pytest
 
 from netspec import layer_docs
 from netspec.layers.registry import KERAS_NAMES
-from netspec.schema import spec_schema
+from netspec.compiler.schema import spec_schema
 
 from conftest import ROOT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import netspec
-from netspec.substitute import Scope, SubstitutionError, substitute
+from netspec.compiler.substitute import Scope, SubstitutionError, substitute
 
 
 def names(text: str) -> list[str]:

@@ -24,7 +24,7 @@ import netspec
 from netspec.problems import SpecError, UsageError
 from netspec.table import render_text
 from netspec.yaml_dump import dump_spec
-from netspec.yaml_load import load_text
+from netspec.compiler.load import load_text
 
 from conftest import EXAMPLES, SPECS
 

@@ -111,8 +111,8 @@ def test_a_missing_plugin_is_a_usage_error(tmp_path):
 
 
 def test_training_memory_check_for_the_train_command():
-    """netspec.limits.check_memory(spec, batch_size): weights, gradients, optimizer slots and a batch of outputs."""
-    from netspec.limits import check_memory, fmt_bytes, machine_memory
+    """netspec.compiler.limits.check_memory(spec, batch_size): weights, gradients, optimizer slots and a batch of outputs."""
+    from netspec.compiler.limits import check_memory, fmt_bytes, machine_memory
 
     spec = netspec.loads("netspec: 1\nname: wide\ninput: {shape: [1000]}\nlayers:\n  - Dense: 1000\n", "wide.yaml")
     check_memory(spec, batch_size=32)  # 4 MB of weights: fine

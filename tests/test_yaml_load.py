@@ -7,7 +7,7 @@ import math
 import pytest
 
 from netspec.problems import SpecError
-from netspec.yaml_load import MAX_DEPTH, load_bytes, load_text
+from netspec.compiler.load import MAX_DEPTH, load_bytes, load_text
 
 
 def problems(text: str) -> list[str]:

@@ -29,7 +29,7 @@ def build(
     and `train` without SPEC use it.
     """
     from ..build import build as run_build
-    from ..limits import check_memory
+    from ..compiler.limits import check_memory
     from ..spec import load
     from ..table import render_text
 

@@ -11,6 +11,6 @@ def schema():
     Point an editor at it for completion and live checks, e.g. with the YAML
     language server: `# yaml-language-server: $schema=netspec.schema.json`.
     """
-    from ..schema import schema_json
+    from ..compiler.schema import schema_json
 
     typer.echo(schema_json(), nl=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ..graph import ordered_inputs
+from ..compiler.graph import ordered_inputs
 from .compact import chained
 from .nodes import Cluster, Node, add, signature
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..graph import ordered_inputs
+from ..compiler.graph import ordered_inputs
 from ..layers import CORE
 
 

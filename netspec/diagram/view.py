@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..graph import ordered_inputs
+from ..compiler.graph import ordered_inputs
 from .blocks import block_clusters, collapse_instances, instance_types, merge_block_runs
 from .compact import fold_into_previous, merge_runs
 from .nodes import Edge, layer_nodes, owner_map

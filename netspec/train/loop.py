@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import atomic, limits
+from .. import atomic
+from ..compiler import limits
 from ..problems import UsageError
 from . import (
     augment,

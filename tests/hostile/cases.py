@@ -254,7 +254,7 @@ def _too_big(directory: Path) -> list[str]:
 
 
 def _too_big_errors(directory: Path) -> list[str]:
-    from netspec.limits import fmt_bytes, machine_memory
+    from netspec.compiler.limits import fmt_bytes, machine_memory
 
     largest = 10**12 + 10**6
     return [

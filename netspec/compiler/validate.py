@@ -13,11 +13,11 @@ import math
 
 import jsonschema
 
-from .layers.args import ACTIVATIONS
-from .layers.base import LayerType
-from .problems import Problem, did_you_mean
+from ..layers.args import ACTIVATIONS
+from ..layers.base import LayerType
+from ..problems import Problem, did_you_mean
 from .schema import layer_envelope, spec_schema
-from .yaml_load import Document
+from .load import Document
 
 _TYPE_WORDS = {
     "integer": "an integer",

@@ -11,7 +11,7 @@ import ast
 import operator
 import re
 
-from .problems import did_you_mean
+from ..problems import did_you_mean
 
 VAR = re.compile(r"\$\{([^{}]*)\}")
 _OPS = {

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from .analyse import Row
 from .checks import _locate
-from .problems import Problem, SpecError
-from .table import _bytes as fmt_bytes
+from ..problems import Problem, SpecError
+from ..table import _bytes as fmt_bytes
 
 CGROUP_LIMITS = (Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .problems import SpecError, UsageError
-from .yaml_load import Document, load_text
+from ..problems import SpecError, UsageError
+from .load import Document, load_text
 
 
 def parse_override(text: str) -> tuple[list, object]:

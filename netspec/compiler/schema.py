@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .layers import CORE
-from .train_schema import TRAIN_SCHEMA
+from ..layers import CORE
+from ..train_schema import TRAIN_SCHEMA
 
 SCHEMA_ID = "https://netspec.dev/schema/netspec-1.json"
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$"

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from .problems import Problem, SpecError, UsageError
+from ..problems import Problem, SpecError, UsageError
 
 MAX_BYTES = 10 * 2**20
 MAX_VALUES = 200_000

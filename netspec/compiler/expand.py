@@ -11,11 +11,11 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from .layers import REFUSED, known_names, lookup
-from .problems import Problem, did_you_mean
+from ..layers import REFUSED, known_names, lookup
+from ..problems import Problem, did_you_mean
 from .schema import META_KEYS
 from .substitute import Scope, substitute
-from .yaml_load import Document
+from .load import Document
 
 MAX_LAYERS = 100_000
 MAX_BLOCK_DEPTH = 64
