@@ -14,7 +14,7 @@ from .dot import to_dot
 from .mermaid import to_mermaid
 from .view import build_view
 
-FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".html": "html"}
 INSTALL_GRAPHVIZ = (
     "install Graphviz (Debian/Ubuntu: sudo apt install graphviz; macOS: brew install graphviz; "
     "conda: conda install graphviz; Windows: winget install graphviz)"
@@ -30,7 +30,9 @@ def output_format(path: Path) -> str:
     """The format a file name asks for, from its suffix."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(f"cannot write '{path}': unknown suffix '{path.suffix}'; use .svg, .png, .pdf, .dot or .mmd")
+        raise UsageError(
+            f"cannot write '{path}': unknown suffix '{path.suffix}'; use .svg, .png, .pdf, .dot, .mmd or .html"
+        )
     return fmt
 
 
@@ -66,6 +68,11 @@ def write_diagram(spec, path: Path, **options) -> str:
     Without `dot`, a rendered format still gets its DOT source written beside it, then DotMissing is raised.
     """
     fmt = output_format(path)
+    if fmt == "html":
+        from .html import page_html  # noqa: PLC0415  (the page's layouts run dot through this module)
+
+        _write(path, page_html(spec, options.get("direction", "TB"), options.get("title")))
+        return f"wrote {path} (interactive page, {len(spec.flat.layers)} layers)"
     view = build_view(spec, **options)
     size = f"{len(view.nodes)} nodes, {len(view.edges)} edges"
     if fmt == "mermaid":

@@ -1,0 +1,222 @@
+"""The explorer's hierarchy: every layer, inside the runs of identical layers (×N), block instances and runs of
+identical block instances that hold it. Each group can be shown folded (one node) or open (its children).
+
+Groups come from the static view's own rules (compact.merge_runs, blocks.merge_block_runs), so a ×N run
+on the page is the ×N run of `--compact`. Every item records the figures the page shows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..compiler.graph import ordered_inputs
+from ..layers import CORE
+from .blocks import instance_types, merge_block_runs
+from .compact import fold_into_previous, merge_runs
+from .labels import shape_text
+from .nodes import layer_nodes
+from .view import is_shortcut
+
+ROOT = "<root>"
+
+
+@dataclass
+class Item:
+    """One thing the page can draw as a node: a layer, an input, or a group of items."""
+
+    id: str
+    kind: str  # root, input, layer, block, run, blockrun
+    type: str
+    family: str
+    detail: str  # key arguments of a layer; "N layers" of a group
+    members: list  # layer names, in declaration order
+    parent: str | None
+    line: int | None = None
+    args: dict = field(default_factory=dict)
+    children: list = field(default_factory=list)
+    in_shape: tuple | None = None
+    shape: tuple | None = None
+    trainable: int | None = 0
+    non_trainable: int | None = 0
+    macs: int | None = 0
+    activation_bytes: int | None = 0
+    count: int = 1
+
+    @property
+    def group(self) -> bool:
+        return self.kind in ("root", "block", "run", "blockrun")
+
+
+@dataclass
+class Tree:
+    items: dict  # id -> Item, parents before children
+    chains: dict  # layer name -> [its own id, ..., ROOT]
+    edges: list  # (source layer, target layer, shape or None, shortcut)
+
+
+def _sum(a, b):
+    return None if a is None or b is None else a + b
+
+
+def build_tree(spec) -> Tree:
+    """Every layer and group of the spec, with each layer's chain of groups up to the root."""
+    graph = spec.graph
+    rows = {row.name: row for row in spec.analysis.rows}
+    run_of, runs = _layer_runs(spec)
+    blockrun_of, blockruns = _block_runs(spec)
+    block_types = instance_types(spec)
+    items = {ROOT: Item(ROOT, "root", "", "block", "", [], None)}
+    chains = {}
+    layers = {layer.name: layer for layer in spec.flat.layers}
+    for name in [*spec.flat.inputs, *layers]:
+        chain = [name]
+        if name in run_of:
+            chain.append(run_of[name])
+        instance = graph.nodes[name].get("block")
+        while instance:
+            chain.append(instance)
+            if instance in blockrun_of:
+                chain.append(blockrun_of[instance])
+            instance = instance.rpartition(".")[0]
+        chain.append(ROOT)
+        chains[name] = chain
+        for child, parent in zip(reversed(chain[:-1]), reversed(chain[1:]), strict=True):
+            if child not in items:
+                items[child] = _new_item(child, parent, spec, layers, rows, runs, blockruns, block_types)
+                items[parent].children.append(child)
+        for group in chain[1:]:
+            _add_member(items[group], items[name])
+    for item in items.values():
+        if item.group and item.kind != "root":
+            item.detail = (
+                f"{len(item.members)} layers"
+                if item.count == 1
+                else f"{item.count} × {len(item.members) // item.count} layers"
+            )
+    return Tree(items, chains, _edges(graph, items))
+
+
+def _layer_runs(spec) -> tuple[dict, dict]:
+    """Layer -> its run's id, and run id -> (first and last head, count), for runs of identical layers."""
+    graph = spec.graph
+    run_of, runs = {}, {}
+    for node in merge_runs(fold_into_previous(layer_nodes(spec), graph), graph).values():
+        if node.count > 1:
+            run_id = f"{node.heads[0]} … {node.heads[-1]}"
+            runs[run_id] = (node.type, node.count, node.block)
+            for member in node.members:
+                run_of[member] = run_id
+    return run_of, runs
+
+
+def _block_runs(spec) -> tuple[dict, dict]:
+    """Block instance -> its run's id, for runs of identical consecutive block instances."""
+    graph = spec.graph
+    _, found = merge_block_runs(layer_nodes(spec), graph)
+    blockrun_of, blockruns = {}, {}
+    for first, copies in found.items():
+        last = graph.nodes[copies[-1][0]]["block"]
+        run_id = f"{first} … {last}"
+        blockruns[run_id] = len(copies)
+        for copy in copies:
+            blockrun_of[graph.nodes[copy[0]]["block"]] = run_id
+    return blockrun_of, blockruns
+
+
+def _new_item(name, parent, spec, layers, rows, runs, blockruns, block_types) -> Item:
+    graph = spec.graph
+    if name in runs:
+        kind, count, _ = runs[name]
+        return Item(
+            name,
+            "run",
+            f"{kind} ×{count}",
+            graph.nodes[name.split(" … ")[0]].get("family", "other"),
+            "",
+            [],
+            parent,
+            count=count,
+        )
+    if name in blockruns:
+        first = name.split(" … ")[0]
+        kind = block_types.get(first, "block")
+        return Item(
+            name,
+            "blockrun",
+            f"{kind} ×{blockruns[name]}",
+            "block",
+            "",
+            [],
+            parent,
+            count=blockruns[name],
+            line=_block_line(spec, kind),
+        )
+    if name not in graph.nodes or graph.nodes[name].get("kind") not in ("input", "layer"):
+        kind = block_types.get(name, "block")
+        return Item(name, "block", kind, "block", "", [], parent, line=_block_line(spec, kind))
+    data = graph.nodes[name]
+    sources = ordered_inputs(graph, name)
+    item = Item(
+        name,
+        data["kind"],
+        data["type"],
+        "input" if data["kind"] == "input" else data.get("family", "other"),
+        data.get("label") or "",
+        [],
+        parent,
+        in_shape=graph.nodes[sources[0]].get("output_shape") if sources else None,
+        shape=data.get("output_shape"),
+    )
+    if data["kind"] == "input":
+        item.args = dict(spec.flat.inputs[name])
+        item.line = spec.doc.where(("input",))[0] if "input" in spec.doc.data else spec.doc.where(("inputs", name))[0]
+        item.activation_bytes = _elements(item.shape, 4)
+        return item
+    row, layer = rows[name], layers[name]
+    core = CORE.get(layer.type)
+    item.args = core.with_defaults(layer.args) if core else dict(layer.args)
+    item.line = spec.doc.where(layer.type_origin or layer.origin, key=True)[0]
+    item.trainable, item.non_trainable, item.macs = row.trainable, row.non_trainable, row.macs
+    item.activation_bytes = None if row.activations is None else 4 * row.activations
+    return item
+
+
+def _elements(shape, size: int):
+    return None if shape is None or any(d is None for d in shape) else size * math.prod(shape)
+
+
+def _block_line(spec, kind: str) -> int | None:
+    blocks = spec.doc.data.get("blocks") if isinstance(spec.doc.data, dict) else None
+    return spec.doc.where(("blocks", kind), key=True)[0] if isinstance(blocks, dict) and kind in blocks else None
+
+
+def _add_member(group: Item, layer: Item) -> None:
+    if not group.members:
+        group.in_shape = layer.in_shape
+    group.members.append(layer.id)
+    group.shape = layer.shape
+    for attr in ("trainable", "non_trainable", "macs", "activation_bytes"):
+        setattr(group, attr, _sum(getattr(group, attr), getattr(layer, attr)))
+
+
+def _edges(graph, items: dict) -> list:
+    """Every layer-to-layer edge: the tensor's shape where it changes, and whether it is a shortcut."""
+    edges = []
+    for target in graph.nodes:
+        for source in ordered_inputs(graph, target):
+            src = items[source]
+            changed = src.kind == "input" or src.shape != src.in_shape
+            edges.append((source, target, src.shape if changed else None, is_shortcut(graph, source, target)))
+    return edges
+
+
+def shape_label(shape) -> str:
+    return "" if shape is None else shape_text(shape)
+
+
+def initial_open(tree: Tree, flat_limit: int) -> list[str]:
+    """Groups open when the page loads: all of them for a model of at most `flat_limit` layers, else none."""
+    if len(tree.chains) <= flat_limit:
+        return [i for i, item in tree.items.items() if item.group]
+    return [ROOT]
