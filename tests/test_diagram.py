@@ -370,7 +370,7 @@ def test_bad_suffix_and_bad_direction_are_usage_errors(tmp_path, tiny):
     result = run_netspec("diagram", tiny, "-o", tmp_path / "t.jpg")
     assert_clean_failure(result, 2)
     assert result.stderr == (
-        f"netspec: error: cannot write '{tmp_path / 't.jpg'}': unknown suffix '.jpg'; use .svg, .png, .pdf, .dot or .mmd\n"
+        f"netspec: error: cannot write '{tmp_path / 't.jpg'}': unknown suffix '.jpg'; use .svg, .png, .pdf, .dot, .mmd or .html\n"
     )
     assert_clean_failure(run_netspec("diagram", tiny, "--direction", "RL"), 2)
     (tmp_path / "file").write_text("")

@@ -22,7 +22,7 @@ def diagram(
         None,
         "-o",
         "--output",
-        help="File to write; its suffix picks the format: .svg .png .pdf .dot .mmd (default: NAME.svg).",
+        help="File to write; its suffix picks the format: .svg .png .pdf .dot .mmd, or .html for the interactive page (default: NAME.svg).",
     ),
     direction: Direction = typer.Option(Direction.TB, "--direction", help="TB: top to bottom; LR: left to right."),
     compact: bool = typer.Option(
