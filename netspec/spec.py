@@ -66,6 +66,15 @@ class Spec:
         except Exception:  # a notebook falls back to the text repr
             return None
 
+    def _repr_html_(self):
+        """The interactive page in a sandboxed frame, where a notebook shows HTML (else the SVG is shown)."""
+        try:
+            from .diagram.html import notebook_frame  # noqa: PLC0415  (optional emitter)
+
+            return notebook_frame(self)
+        except Exception:  # the notebook falls back to _repr_svg_
+            return None
+
     def __repr__(self) -> str:
         return f"<netspec.Spec {self.name}: {len(self.flat.layers)} layers>"
 

@@ -107,3 +107,12 @@ def page_html(spec, direction: str = "TB", title: str | None = None) -> str:
         f'<script type="application/json" id="netspec-data">{_script_json(data)}</script>\n'
         f"<script>\n{_asset('page.js')}</script>\n</body></html>\n"
     )
+
+
+def notebook_frame(spec, height: int = 640) -> str:
+    """The page inside an iframe's srcdoc, so that its script and style stay apart from the notebook's."""
+    page = escape(page_html(spec), quote=True)
+    return (
+        f'<iframe srcdoc="{page}" sandbox="allow-scripts" title="{escape(spec.name, quote=True)}" '
+        f'style="width: 100%; height: {height}px; border: 1px solid #ddd"></iframe>'
+    )
