@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import networkx as nx
+
 from ..compiler.graph import ordered_inputs
 from ..layers import CORE
 from .blocks import instance_types, merge_block_runs
 from .compact import fold_into_previous, merge_runs
 from .labels import shape_text
 from .nodes import layer_nodes
-from .view import is_shortcut
 
 ROOT = "<root>"
 
@@ -202,13 +203,30 @@ def _add_member(group: Item, layer: Item) -> None:
 
 def _edges(graph, items: dict) -> list:
     """Every layer-to-layer edge: the tensor's shape where it changes, and whether it is a shortcut."""
+    order = {name: k for k, name in enumerate(nx.topological_sort(graph))}
     edges = []
     for target in graph.nodes:
         for source in ordered_inputs(graph, target):
             src = items[source]
             changed = src.kind == "input" or src.shape != src.in_shape
-            edges.append((source, target, src.shape if changed else None, is_shortcut(graph, source, target)))
+            skip = any(_reaches(graph, order, s, target) for s in graph.successors(source) if s != target)
+            edges.append((source, target, src.shape if changed else None, skip))
     return edges
+
+
+def _reaches(graph, order: dict, start: str, target: str) -> bool:
+    """Whether a path leads from `start` to `target`; only layers before `target` in topological order can be on it,
+    so a block's shortcut costs the size of the block, not of the network."""
+    limit, stack, seen = order[target], [start], {start}
+    while stack:
+        node = stack.pop()
+        if node == target:
+            return True
+        for succ in graph.successors(node):
+            if succ not in seen and order[succ] <= limit:
+                seen.add(succ)
+                stack.append(succ)
+    return False
 
 
 def shape_label(shape) -> str:

@@ -336,10 +336,11 @@
     scene.setAttribute("transform", `translate(${view.x.toFixed(2)},${view.y.toFixed(2)}) scale(${view.k.toFixed(5)})`);
     repaintIfNeeded();
   }
-  function fit() {
+  // fit the picture to the window; one too large to read that way opens at its start, readable
+  function fit(whole) {
     const P = place(0), r = svg.getBoundingClientRect();
     const k = Math.min((r.width - 40) / Math.max(P.w, 1), (r.height - 40) / Math.max(P.h, 1), 1.5);
-    if (k < 0.25) {
+    if (k < 0.25 && whole !== true) {
       view = { k: 0.8, x: (r.width - P.w * 0.8) / 2, y: 20 };
     } else view = { k, x: (r.width - P.w * k) / 2, y: (r.height - P.h * k) / 2 };
     apply();
@@ -467,7 +468,7 @@
     else find(ev.shiftKey ? -1 : 1);
   });
   colour.addEventListener("change", () => { mode = colour.value; recolour(); });
-  fitButton.addEventListener("click", fit);
+  fitButton.addEventListener("click", () => fit(true));
   openAll.addEventListener("click", () => setAll(true));
   foldAll.addEventListener("click", () => setAll(false));
   window.addEventListener("resize", fit);
@@ -486,6 +487,13 @@
     fold: (id) => { const i = items.findIndex((it) => it.id === id); if (i > 0) toggle(i, false); return flat.nodes.length; },
     openAll: () => { setAll(true); return flat.nodes.length; },
     foldAll: () => { setAll(false); return flat.nodes.length; },
+    fitAll: () => fit(true),
+    moveTo: (f) => {
+      const P = place(0), r = svg.getBoundingClientRect();
+      view.x = r.width / 2 - P.w * (D.direction === "LR" ? f : 0.5) * view.k;
+      view.y = r.height / 2 - P.h * (D.direction === "LR" ? 0.5 : f) * view.k;
+      apply();
+    },
     renderMs: performance.now() - started,
   };
   requestAnimationFrame(() => requestAnimationFrame(() => {

@@ -74,12 +74,11 @@ def _edges(nodes: dict, graph: nx.DiGraph, runs: dict) -> list[Edge]:
                 src = nodes[pair[0]]
                 tensor = graph.nodes[source].get("output_shape")
                 changed = src.kind == "input" or tensor != src.in_shape
-                skip = is_shortcut(graph, source, member)
+                skip = _is_shortcut(graph, source, member)
                 edges.append(Edge(pair[0], pair[1], tensor if changed else None, skip))
     return edges
 
 
-def is_shortcut(graph: nx.DiGraph, source: str, target: str) -> bool:
-    """Whether `target` is also reached from `source` through another path (a residual's identity path)."""
+def _is_shortcut(graph: nx.DiGraph, source: str, target: str) -> bool:
     others = [s for s in graph.successors(source) if s != target]
     return any(nx.has_path(graph, s, target) for s in others)
