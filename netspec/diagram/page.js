@@ -256,21 +256,29 @@
     return `rgb(${c[0]},${c[1]},${c[2]})`;
   }
   function recolour() {
-    let max = 0;
-    if (mode !== "family") for (const [c] of flat.nodes) max = Math.max(max, metric[mode](items[c]) || 0);
+    let max = 0, min = Infinity;
+    if (mode !== "family")
+      for (const [c] of flat.nodes) {
+        const v = metric[mode](items[c]) || 0;
+        max = Math.max(max, v);
+        if (v > 0) min = Math.min(min, v);
+      }
+    const span = max > min ? Math.log(max) - Math.log(min) : 0;
     const families = new Set(flat.nodes.map(([c]) => items[c].f));
     for (const [c, g] of drawn) {
       const it = items[c], outer = g.firstChild;
-      let fill, stroke;
+      let fill, stroke, f = 0;
       if (mode === "family") {
         [fill, stroke] = D.colours[it.f] || D.colours.other;
       } else {
         const v = metric[mode](it);
-        fill = v === null || v === undefined ? "#eeeeee" : heat(max > 0 ? Math.log1p(v) / Math.log1p(max) : 0);
+        f = !v ? 0 : span > 0 ? 0.08 + (0.92 * (Math.log(v) - Math.log(min))) / span : 1;
+        fill = v === null || v === undefined ? "#eeeeee" : v === 0 ? "#ffffff" : heat(f);
         stroke = "#777777";
       }
       outer.setAttribute("fill", fill);
       outer.setAttribute("stroke", stroke);
+      g.classList.toggle("dark", f > 0.62);
       if (g.childNodes[1] && g.childNodes[1].tagName === "rect") g.childNodes[1].setAttribute("stroke", stroke);
     }
     legend.textContent = "";
@@ -284,9 +292,9 @@
       const names = { params: "parameters", macs: "MACs", act: "activation memory" };
       const fmt = mode === "act" ? bytes : mode === "macs" ? si : int;
       const total = mode === "params" ? t.trainable + t.non_trainable : mode === "macs" ? t.macs : t.act;
-      el("span", {}, legend, `${names[mode]} per node: 0`);
+      el("span", {}, legend, `${names[mode]} per node: ${min === Infinity ? 0 : fmt(min)}`);
       el("span", { class: "ramp" }, legend);
-      el("span", {}, legend, `${fmt(max)} (log scale) · total ${fmt(total)}`);
+      el("span", {}, legend, `${fmt(max)} (log scale; white: none) · total ${fmt(total)}`);
     }
     legend.dataset.mode = mode;
   }
