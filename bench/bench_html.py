@@ -48,7 +48,7 @@ blocks:
         name: out
 layers:
   - res:
-    repeat: 999
+    repeat: 1000
   - Dense: 10
     name: head
 """
@@ -62,7 +62,7 @@ requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() -
 """
 ACTIONS = {
     "residual_5000": [
-        ("open the run of 999 blocks", "netspecExplorer.open('res_1 … res_999')"),
+        ("open the run of 1,000 blocks", "netspecExplorer.open('res_1 … res_1000')"),
         ("open one block in it", "netspecExplorer.open('res_500')"),
         ("search 'res_700.ln' (reveal, select, centre)", "find('res_700.ln')"),
         ("heat map by MACs", "colour('macs')"),
@@ -218,7 +218,7 @@ def report(writing, written, sizes, opening, actions, repeats, load) -> str:
             "Opening in headless Chromium (`--headless=new`, 1400×900 window), from navigation start to two "
             "animation frames after the first complete render, "
             f"{repeats} loads each: `chain_5000` is bench_summary.py's generated chain (Dense, Dropout, "
-            "LayerNormalization; no blocks, so it opens flat), `residual_5000` is 999 residual blocks of five "
+            "LayerNormalization; no blocks, so it opens flat), `residual_5000` is 1,000 residual blocks of five "
             "layers and a head (5,001 layers; it opens folded). The static SVG is what `netspec diagram -o x.svg` "
             "draws of the same spec, opened in the same browser.",
             "",

@@ -96,6 +96,20 @@ def test_a_rendered_format_without_html_suffix_is_unchanged(tmp_path):
     assert "use .svg, .png, .pdf, .dot, .mmd or .html" in result.stderr
 
 
+def test_set_applies_to_the_page(tmp_path):
+    out = write_page(CIFAR, tmp_path, "--set", "layers.0.Conv2D.filters=16")
+    first = next(item for item in page_data(out.read_text())["items"] if item["id"] == "conv2d_1")
+    assert first["a"]["filters"] == 16 and first["sh"] == [32, 32, 16] and first["tr"] == 3 * 3 * 3 * 16 + 16
+
+
+def test_without_dot_the_page_is_a_usage_error(tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = run_netspec("diagram", CIFAR, "-o", tmp_path / "x.html", env={"PATH": str(empty)})
+    assert result.returncode == 2 and not (tmp_path / "x.html").exists()
+    assert result.stderr.startswith("netspec: error: Graphviz's `dot` program is not on PATH; install Graphviz")
+
+
 # ---------- in Chromium ----------
 
 

@@ -183,7 +183,7 @@
       const [i, dx, dy] = e.lp;
       label = [pts[i] + dx, pts[i + 1] + dy + 3, e.label];
     }
-    return { d, arrow, skip: e.skip, label, box: [x0 - 40, y0 - 10, x1 - x0 + 80, y1 - y0 + 20] };
+    return { d, pts, arrow, skip: e.skip, label, box: [x0 - 40, y0 - 10, x1 - x0 + 80, y1 - y0 + 20] };
   }
   function region() {
     const r = svg.getBoundingClientRect();
@@ -496,6 +496,10 @@
     openAll: () => { setAll(true); return flat.nodes.length; },
     foldAll: () => { setAll(false); return flat.nodes.length; },
     fitAll: () => fit(true),
+    geometry: () => ({
+      nodes: Object.fromEntries(flat.nodes.map(([c, b]) => [items[c].id, b])),
+      edges: flat.edges.map((e) => ({ pts: e.pts, skip: e.skip })),
+    }),
     moveTo: (f) => {
       const P = place(0), r = svg.getBoundingClientRect();
       view.x = r.width / 2 - P.w * (D.direction === "LR" ? f : 0.5) * view.k;
