@@ -27,6 +27,9 @@ from pathlib import Path
 from bench_summary import chain_spec
 from report import machine, median, time_command, write_section
 
+import netspec
+from netspec.diagram.html import page_html
+
 ROOT = Path(__file__).resolve().parent.parent
 RESNET = ROOT / "specs" / "resnet50.yaml"
 RESIDUAL = """\
@@ -180,6 +183,16 @@ def time_routes(prefix: list, tmp: Path, repeats: int) -> dict:
             before = _children_cpu()
             times[name][0].extend(time_command(argv, 1, cwd=tmp))
             times[name][1].append(_children_cpu() - before)
+    spec = netspec.load(RESNET)
+    inside = []
+    for _ in range(repeats):
+        start, cpu = time.perf_counter(), time.process_time() + _children_cpu()
+        page_html(spec)
+        inside.append((time.perf_counter() - start, time.process_time() + _children_cpu() - cpu))
+    times["page_html(spec) in Python: tree, dot and page of the loaded spec"] = (
+        [wall for wall, _ in inside],
+        [cpu for _, cpu in inside],
+    )
     return times
 
 
