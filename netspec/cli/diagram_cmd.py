@@ -37,7 +37,8 @@ def diagram(
 ):
     """Draw the network: one node per layer with its arguments, output shape and parameters.
 
-    Needs Graphviz's `dot` program for .svg/.png/.pdf; .dot and .mmd (Mermaid) are written without it.
+    Needs Graphviz's `dot` program for .svg/.png/.pdf/.html (the interactive page); .dot and .mmd (Mermaid) are
+    written without it.
     """
     from ..diagram import write_diagram
 
