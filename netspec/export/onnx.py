@@ -1,0 +1,56 @@
+"""ONNX: Keras' own exporter (model.export(format="onnx"), which converts with tf2onnx); run with onnxruntime.
+
+onnx, onnxruntime and tf2onnx are the `export` extra; without them the command says how to install them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import warnings
+from pathlib import Path
+
+from ..problems import UsageError
+
+RUNTIME = "ONNX Runtime"
+DESCRIPTION = "ONNX"
+MODULES = ("onnx", "onnxruntime", "tf2onnx")
+INSTALL = "pip install -e '.[export]'"
+
+
+def require() -> None:
+    """A usage error naming the extra when onnx, onnxruntime or tf2onnx is not installed (nothing is imported)."""
+    missing = [name for name in MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise _not_installed(f"No module named {missing[0]!r}")
+
+
+def _not_installed(reason: str) -> UsageError:
+    return UsageError(
+        f"--format onnx needs onnx, onnxruntime and tf2onnx, which are not installed ({reason}); "
+        f"install the export extra: {INSTALL}"
+    )
+
+
+def _import(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise _not_installed(str(exc)) from None
+
+
+def write(keras, model, path: Path) -> None:
+    """Convert `model` to the .onnx file `path`."""
+    for name in MODULES:
+        _import(name)
+    with warnings.catch_warnings():  # Keras' tf2onnx patch probes np.object, which numpy 2 warns about
+        warnings.simplefilter("ignore", FutureWarning)
+        model.export(str(path), format="onnx", verbose=False)
+
+
+def load(path: Path):
+    """A function from a float32 batch to the model's output, through an onnxruntime CPU session."""
+    ort = _import("onnxruntime")
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    return lambda x: session.run(None, {name: x})[0]

@@ -1,0 +1,146 @@
+"""One export from start to end: plan it without TensorFlow, then convert, check, calibrate and publish."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..problems import UsageError
+from . import FORMATS, QUANTIZE, parity, publish, quantize, rundata, serving
+from . import onnx as onnx_format
+from . import savedmodel as savedmodel_format
+from . import tflite as tflite_format
+from .source import Source, load_model, resolve
+
+WRITERS = {"saved_model": savedmodel_format, "tflite": tflite_format, "onnx": onnx_format}
+SUFFIX = {"saved_model": "", "tflite": ".tflite", "onnx": ".onnx"}
+
+
+@dataclass
+class Request:
+    """What the user asked for (None: not given)."""
+
+    source: Path | None
+    format: str
+    output: Path | None = None
+    quantize: str | None = None
+    check: int = 100
+    data: str | None = None
+
+
+@dataclass
+class Plan:
+    """A checked request: the source resolved, the output path decided and known to be writable."""
+
+    request: Request
+    source: Source
+    output: Path
+
+
+@dataclass
+class Outcome:
+    """What the export wrote and how it compares with Keras."""
+
+    output: Path
+    format: str
+    quantize: str | None
+    bytes: int
+    seconds: float
+    interface: serving.Interface
+    parity: parity.Parity
+    comparison: quantize.Comparison | None = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return self.parity.passed
+
+
+def plan(request: Request, current_spec) -> Plan:
+    """Check the request and resolve SOURCE and -o before anything slow is imported."""
+    if request.format not in FORMATS:
+        raise UsageError(f"--format {request.format}: expected one of {', '.join(FORMATS)}")
+    if request.quantize is not None:
+        if request.quantize not in QUANTIZE:
+            raise UsageError(f"--quantize {request.quantize}: expected one of {', '.join(QUANTIZE)}")
+        if request.format != "tflite":
+            raise UsageError(f"--quantize {request.quantize}: quantisation is for --format tflite only")
+    if request.format == "onnx":
+        onnx_format.require()
+    source = resolve(request.source, current_spec() if request.source is None else None)
+    output = request.output or default_output(source, request)
+    suffix = SUFFIX[request.format]
+    if suffix and output.suffix != suffix:
+        raise UsageError(f"-o {output}: a {request.format} export is one file ending in {suffix}")
+    publish.check_writable(output, str(output), folder=not suffix)
+    return Plan(request, source, output)
+
+
+def default_output(source: Source, request: Request) -> Path:
+    """Beside the source's model: model.tflite, model_int8.tflite, model.onnx, saved_model/."""
+    if request.format == "saved_model":
+        return source.folder / "saved_model"
+    tag = f"_{request.quantize}" if request.quantize else ""
+    return source.folder / f"model{tag}{SUFFIX[request.format]}"
+
+
+def run(keras, chosen: Plan) -> Outcome:
+    """Convert, load back in the export's runtime, compare with Keras; publish only what agrees."""
+    request, source = chosen.request, chosen.source
+    model = load_model(keras, source)
+    input_shape, output_shape = tuple(model.input_shape[1:]), tuple(model.output_shape[1:])
+    data = rundata.load(source, request.data, input_shape, int(output_shape[-1]))
+    names = source.note.get("class_names") or []
+    interface = serving.Interface(input_shape, output_shape, source.rescale, rundata.value_range(source, data), names)
+    calibration = quantize.representative(data, source.label) if request.quantize == "int8" else None
+    served = serving.serving_model(keras, model, source.rescale)
+    writer = WRITERS[request.format]
+    with publish.staged(chosen.output) as staging:
+        start = time.perf_counter()
+        if request.format == "tflite":
+            writer.write(keras, served, staging, request.quantize, calibration)
+        else:
+            writer.write(keras, served, staging)
+        seconds = time.perf_counter() - start
+        predict = writer.load(staging)
+        x, described = parity.check_inputs(data, interface, request.check)
+        reference = parity.batched(parity.keras_reference(model, source.rescale), x)
+        exported = parity.batched(predict, x)
+        checked = parity.compare(reference, exported, writer.RUNTIME, described, request.quantize)
+        outcome = Outcome(chosen.output, request.format, request.quantize, _size(staging), seconds, interface, checked)
+        if data is None:
+            outcome.notes.append(_no_data_note(source))
+        if request.quantize == "int8":
+            outcome.comparison = _int8_against_float(keras, served, model, source, data, predict, staging)
+        if checked.passed:
+            publish.publish(staging, chosen.output)
+    return outcome
+
+
+def _int8_against_float(keras, served, model, source, data, predict_int8, staging) -> quantize.Comparison:
+    """Test accuracy of the float TFLite export and of the int8 one, and both files' sizes."""
+    float_file = staging.with_name("float.tflite")
+    tflite_format.write(keras, served, float_file)
+    predict_float = tflite_format.load(float_file)
+    return quantize.Comparison(
+        examples=len(data.y_test),
+        where=data.where,
+        float_accuracy=quantize.accuracy(parity.batched(predict_float, data.x_test), data.y_test),
+        int8_accuracy=quantize.accuracy(parity.batched(predict_int8, data.x_test), data.y_test),
+        float_bytes=_size(float_file),
+        int8_bytes=_size(staging),
+    )
+
+
+def _no_data_note(source: Source) -> str:
+    if source.kind in ("spec", "build"):
+        return f"{source.label} is not a trained run: its weights are as Keras initialised them"
+    where = source.dataset
+    if where is None:
+        return f"{source.label} does not say what data it was trained on; checked on random inputs (--data names it)"
+    return f"the run's data ({where}) is not here; checked on random inputs (--data PATH names it)"
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())

@@ -1,0 +1,77 @@
+"""TFLite: Keras' LiteRT exporter (via TFLiteConverter), float32, float16 weights or full int8; run with tf.lite.Interpreter."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+RUNTIME = "tf.lite.Interpreter"
+DESCRIPTION = "TFLite"
+
+
+def converter_options(tf, quantize: str | None, representative=None) -> dict:
+    """TFLiteConverter settings: none for float32; float16 weights; or int8 weights and activations.
+
+    int8 is full-integer quantisation (every operator int8, TFLITE_BUILTINS_INT8) calibrated on
+    `representative` (raw input batches); input and output stay float32, so the file takes the same
+    raw input as the float export.
+    """
+    if quantize is None:
+        return {}
+    if quantize == "float16":
+        return {"optimizations": [tf.lite.Optimize.DEFAULT], "target_spec": {"supported_types": [tf.float16]}}
+    return {
+        "optimizations": [tf.lite.Optimize.DEFAULT],
+        "representative_dataset": lambda: ([batch] for batch in representative),
+        "target_spec": {"supported_ops": [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]},
+    }
+
+
+def write(keras, model, path: Path, quantize: str | None = None, representative=None) -> None:
+    """Convert `model` to the .tflite file `path`."""
+    import tensorflow as tf
+
+    with _native_stderr_hidden():  # the converter prints its settings from C++
+        model.export(str(path), format="litert", verbose=False, **converter_options(tf, quantize, representative))
+
+
+def load(path: Path):
+    """A function from a float32 batch to the model's output, through the TFLite interpreter."""
+    import tensorflow as tf
+
+    with warnings.catch_warnings(), _native_stderr_hidden():
+        warnings.simplefilter("ignore")  # TensorFlow 2.20+ points to ai_edge_litert; the interpreter is the same
+        interpreter = tf.lite.Interpreter(model_path=str(path))
+        interpreter.allocate_tensors()  # prints "INFO: Created TensorFlow Lite XNNPACK delegate" from C++
+    (source,) = interpreter.get_input_details()
+    target = interpreter.get_output_details()[0]
+    shape = [None]
+
+    def predict(x):
+        if shape[0] != x.shape:
+            interpreter.resize_tensor_input(source["index"], x.shape)
+            interpreter.allocate_tensors()
+            shape[0] = x.shape
+        interpreter.set_tensor(source["index"], x)
+        interpreter.invoke()
+        return interpreter.get_tensor(target["index"]).copy()
+
+    return predict
+
+
+@contextlib.contextmanager
+def _native_stderr_hidden():
+    """Send what native code writes to file descriptor 2 to a discarded file meanwhile."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
