@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -14,7 +14,9 @@ def export(
     source: Optional[Path] = typer.Argument(
         None, help="A spec, a build or run folder, or a .keras file (default: the current build)."
     ),
-    format: str = typer.Option(..., "--format", "-f", help="saved_model, tflite or onnx."),
+    formats: List[str] = typer.Option(
+        ..., "--format", "-f", help="saved_model, tflite or onnx (repeatable: one TensorFlow start for several)."
+    ),
     output: Optional[Path] = typer.Option(
         None,
         "-o",
@@ -41,11 +43,11 @@ def export(
     from ..export import pipeline, report
     from ..tf_env import import_keras
 
-    request = pipeline.Request(source, format, output, quantize, check, data)
+    request = pipeline.Request(source, tuple(formats), output, quantize, check, data)
     chosen = pipeline.plan(request, lambda: spec_path(None))
     outcome = pipeline.run(import_keras(verbose), chosen)
-    if not outcome.written:
-        typer.echo(report.render(outcome), nl=False)
-        typer.echo(report.failure(outcome), err=True)
-        raise typer.Exit(1)
     typer.echo(report.render(outcome), nl=False)
+    for line in report.failures(outcome):
+        typer.echo(line, err=True)
+    if not outcome.all_written:
+        raise typer.Exit(1)

@@ -19,10 +19,14 @@ INSTALL = "pip install -e '.[export]'"
 
 
 def require() -> None:
-    """A usage error naming the extra when onnx, onnxruntime or tf2onnx is not installed (nothing is imported)."""
-    missing = [name for name in MODULES if importlib.util.find_spec(name) is None]
-    if missing:
-        raise _not_installed(f"No module named {missing[0]!r}")
+    """A usage error naming the extra when onnx, onnxruntime or tf2onnx is missing, before TensorFlow starts.
+
+    onnx and onnxruntime are imported (a fraction of a second); tf2onnx imports TensorFlow, so it is only looked up.
+    """
+    _import("onnx")
+    _import("onnxruntime")
+    if importlib.util.find_spec("tf2onnx") is None:
+        raise _not_installed("No module named 'tf2onnx'")
 
 
 def _not_installed(reason: str) -> UsageError:

@@ -22,7 +22,7 @@ class Request:
     """What the user asked for (None: not given)."""
 
     source: Path | None
-    format: str
+    formats: tuple
     output: Path | None = None
     quantize: str | None = None
     check: int = 100
@@ -31,94 +31,118 @@ class Request:
 
 @dataclass
 class Plan:
-    """A checked request: the source resolved, the output path decided and known to be writable."""
+    """A checked request: the source resolved, each format's output path decided and known to be writable."""
 
     request: Request
     source: Source
-    output: Path
+    outputs: dict  # format -> Path
 
 
 @dataclass
-class Outcome:
-    """What the export wrote and how it compares with Keras."""
+class Written:
+    """One export: where it went (if it agreed with Keras), its size, conversion time and parity."""
 
     output: Path
     format: str
     quantize: str | None
     bytes: int
     seconds: float
-    interface: serving.Interface
     parity: parity.Parity
     comparison: quantize.Comparison | None = None
-    notes: list = field(default_factory=list)
 
     @property
     def written(self) -> bool:
         return self.parity.passed
 
 
+@dataclass
+class Outcome:
+    """Every export of one command, what they take and give, and what the user should know."""
+
+    interface: serving.Interface
+    exports: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def all_written(self) -> bool:
+        return all(one.written for one in self.exports)
+
+
 def plan(request: Request, current_spec) -> Plan:
     """Check the request and resolve SOURCE and -o before anything slow is imported."""
-    if request.format not in FORMATS:
-        raise UsageError(f"--format {request.format}: expected one of {', '.join(FORMATS)}")
+    formats = request.formats
+    for name in formats:
+        if name not in FORMATS:
+            raise UsageError(f"--format {name}: expected one of {', '.join(FORMATS)}")
+    if len(set(formats)) != len(formats) or not formats:
+        raise UsageError("--format: name each of saved_model, tflite, onnx at most once (and at least one)")
     if request.quantize is not None:
         if request.quantize not in QUANTIZE:
             raise UsageError(f"--quantize {request.quantize}: expected one of {', '.join(QUANTIZE)}")
-        if request.format != "tflite":
-            raise UsageError(f"--quantize {request.quantize}: quantisation is for --format tflite only")
-    if request.format == "onnx":
+        if formats != ("tflite",):
+            raise UsageError(f"--quantize {request.quantize}: quantisation is for --format tflite alone")
+    if request.output is not None and len(formats) > 1:
+        raise UsageError("-o names one export; with several --format the exports go beside the model")
+    if "onnx" in formats:
         onnx_format.require()
     source = resolve(request.source, current_spec() if request.source is None else None)
-    output = request.output or default_output(source, request)
-    suffix = SUFFIX[request.format]
-    if suffix and output.suffix != suffix:
-        raise UsageError(f"-o {output}: a {request.format} export is one file ending in {suffix}")
-    publish.check_writable(output, str(output), folder=not suffix)
-    return Plan(request, source, output)
+    if request.quantize == "int8" and source.kind in ("spec", "build") and request.data is None:
+        raise quantize.no_training_data(source.label)
+    outputs = {}
+    for name in formats:
+        output = request.output or default_output(source, name, request.quantize)
+        suffix = SUFFIX[name]
+        if suffix and output.suffix != suffix:
+            raise UsageError(f"-o {output}: the {name} export is one file ending in {suffix}")
+        publish.check_writable(output, str(output), folder=not suffix)
+        outputs[name] = output
+    return Plan(request, source, outputs)
 
 
-def default_output(source: Source, request: Request) -> Path:
+def default_output(source: Source, name: str, quantized: str | None) -> Path:
     """Beside the source's model: model.tflite, model_int8.tflite, model.onnx, saved_model/."""
-    if request.format == "saved_model":
+    if name == "saved_model":
         return source.folder / "saved_model"
-    tag = f"_{request.quantize}" if request.quantize else ""
-    return source.folder / f"model{tag}{SUFFIX[request.format]}"
+    tag = f"_{quantized}" if quantized else ""
+    return source.folder / f"model{tag}{SUFFIX[name]}"
 
 
 def run(keras, chosen: Plan) -> Outcome:
-    """Convert, load back in the export's runtime, compare with Keras; publish only what agrees."""
+    """Convert, load back in each export's runtime, compare with Keras; publish only what agrees."""
     request, source = chosen.request, chosen.source
     model = load_model(keras, source)
     input_shape, output_shape = tuple(model.input_shape[1:]), tuple(model.output_shape[1:])
     data = rundata.load(source, request.data, input_shape, int(output_shape[-1]))
     names = source.note.get("class_names") or []
     interface = serving.Interface(input_shape, output_shape, source.rescale, rundata.value_range(source, data), names)
+    outcome = Outcome(interface)
+    if data is None:
+        outcome.notes.append(_no_data_note(source))
     calibration = quantize.representative(data, source.label) if request.quantize == "int8" else None
     served = serving.serving_model(keras, model, source.rescale)
-    writer = WRITERS[request.format]
-    with publish.staged(chosen.output) as staging:
-        start = time.perf_counter()
-        if request.format == "tflite":
-            writer.write(keras, served, staging, request.quantize, calibration)
-        else:
-            writer.write(keras, served, staging)
-        seconds = time.perf_counter() - start
-        predict = writer.load(staging)
-        x, described = parity.check_inputs(data, interface, request.check)
-        reference = parity.batched(parity.keras_reference(model, source.rescale), x)
-        exported = parity.batched(predict, x)
-        checked = parity.compare(reference, exported, writer.RUNTIME, described, request.quantize)
-        outcome = Outcome(chosen.output, request.format, request.quantize, _size(staging), seconds, interface, checked)
-        if data is None:
-            outcome.notes.append(_no_data_note(source))
-        if request.quantize == "int8":
-            outcome.comparison = _int8_against_float(keras, served, model, source, data, predict, staging)
-        if checked.passed:
-            publish.publish(staging, chosen.output)
+    x, described = parity.check_inputs(data, interface, request.check)
+    reference = parity.batched(parity.keras_reference(model, source.rescale), x)
+    for name, output in chosen.outputs.items():
+        writer = WRITERS[name]
+        with publish.staged(output) as staging:
+            start = time.perf_counter()
+            if name == "tflite":
+                writer.write(keras, served, staging, request.quantize, calibration)
+            else:
+                writer.write(keras, served, staging)
+            seconds = time.perf_counter() - start
+            predict = writer.load(staging)
+            checked = parity.compare(reference, parity.batched(predict, x), writer.RUNTIME, described, request.quantize)
+            one = Written(output, name, request.quantize, _size(staging), seconds, checked)
+            if request.quantize == "int8":
+                one.comparison = _int8_against_float(keras, served, data, predict, staging)
+            if checked.passed:
+                publish.publish(staging, output)
+        outcome.exports.append(one)
     return outcome
 
 
-def _int8_against_float(keras, served, model, source, data, predict_int8, staging) -> quantize.Comparison:
+def _int8_against_float(keras, served, data, predict_int8, staging) -> quantize.Comparison:
     """Test accuracy of the float TFLite export and of the int8 one, and both files' sizes."""
     float_file = staging.with_name("float.tflite")
     tflite_format.write(keras, served, float_file)

@@ -26,6 +26,9 @@ def check_writable(path: Path, label: str, folder: bool) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path.parent):
             pass
+    except (FileExistsError, NotADirectoryError):
+        blocking = next(p for p in path.parents if p.exists() and not p.is_dir())
+        raise UsageError(f"-o {label}: cannot write there ({blocking} is a file, not a folder)") from None
     except OSError as exc:
         raise UsageError(f"-o {label}: cannot write there ({exc.strerror or exc})") from None
 

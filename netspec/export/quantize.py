@@ -26,12 +26,16 @@ class Comparison:
 def representative(data, source_label: str, n: int = REPRESENTATIVE) -> list[np.ndarray]:
     """n training images (a fixed random draw), one per batch, raw as the export takes them."""
     if data is None or not len(data.x_train):
-        raise UsageError(
-            f"--quantize int8 calibrates on the run's training images and measures test accuracy, and {source_label} "
-            "has no training data here; export a run folder of `netspec train`, or name the data with --data"
-        )
+        raise no_training_data(source_label)
     order = np.random.default_rng(0).permutation(len(data.x_train))[:n]
     return [data.x_train[i : i + 1] for i in np.sort(order)]
+
+
+def no_training_data(source_label: str) -> UsageError:
+    return UsageError(
+        f"--quantize int8 calibrates on the run's training images and measures its test accuracy, and "
+        f"{source_label} has no training data; export a run folder of `netspec train`, or name the data with --data"
+    )
 
 
 def accuracy(outputs: np.ndarray, labels: np.ndarray) -> float:
