@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import warnings
 from pathlib import Path
 
 from ..problems import UsageError
+from .serving import Loaded
 
 RUNTIME = "ONNX Runtime"
 DESCRIPTION = "ONNX"
 MODULES = ("onnx", "onnxruntime", "tf2onnx")
 INSTALL = "pip install -e '.[export]'"
+NOTE = "netspec"  # the metadata_props key holding {"class_names": [...]}
 
 
 def require() -> None:
@@ -43,18 +46,23 @@ def _import(name: str):
         raise _not_installed(str(exc)) from None
 
 
-def write(keras, model, path: Path) -> None:
-    """Convert `model` to the .onnx file `path`."""
-    for name in MODULES:
-        _import(name)
+def write(keras, model, path: Path, class_names: list) -> None:
+    """Convert `model` to the .onnx file `path`, the class names in its metadata."""
+    onnx = _import("onnx")
+    _import("tf2onnx")
     with warnings.catch_warnings():  # Keras' tf2onnx patch probes np.object, which numpy 2 warns about
         warnings.simplefilter("ignore", FutureWarning)
         model.export(str(path), format="onnx", verbose=False)
+    proto = onnx.load(str(path))
+    onnx.helper.set_model_props(proto, {NOTE: json.dumps({"class_names": class_names})})
+    onnx.save(proto, str(path))
 
 
 def load(path: Path):
-    """A function from a float32 batch to the model's output, through an onnxruntime CPU session."""
+    """The .onnx file in an onnxruntime CPU session."""
     ort = _import("onnxruntime")
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    name = session.get_inputs()[0].name
-    return lambda x: session.run(None, {name: x})[0]
+    (source,) = session.get_inputs()
+    note = json.loads(session.get_modelmeta().custom_metadata_map.get(NOTE, "{}"))
+    predict = lambda x: session.run(None, {source.name: x})[0]  # noqa: E731
+    return Loaded(predict, tuple(source.shape[1:]), note.get("class_names", []))

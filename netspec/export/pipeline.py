@@ -127,11 +127,11 @@ def run(keras, chosen: Plan) -> Outcome:
         with publish.staged(output) as staging:
             start = time.perf_counter()
             if name == "tflite":
-                writer.write(keras, served, staging, request.quantize, calibration)
+                writer.write(keras, served, staging, names, request.quantize, calibration)
             else:
-                writer.write(keras, served, staging)
+                writer.write(keras, served, staging, names)
             seconds = time.perf_counter() - start
-            predict = writer.load(staging)
+            predict = writer.load(staging).predict
             checked = parity.compare(reference, parity.batched(predict, x), writer.RUNTIME, described, request.quantize)
             one = Written(output, name, request.quantize, _size(staging), seconds, checked)
             if request.quantize == "int8":
@@ -145,8 +145,8 @@ def run(keras, chosen: Plan) -> Outcome:
 def _int8_against_float(keras, served, data, predict_int8, staging) -> quantize.Comparison:
     """Test accuracy of the float TFLite export and of the int8 one, and both files' sizes."""
     float_file = staging.with_name("float.tflite")
-    tflite_format.write(keras, served, float_file)
-    predict_float = tflite_format.load(float_file)
+    tflite_format.write(keras, served, float_file, [])
+    predict_float = tflite_format.load(float_file).predict
     return quantize.Comparison(
         examples=len(data.y_test),
         where=data.where,

@@ -6,6 +6,15 @@ from dataclasses import dataclass
 
 
 @dataclass
+class Loaded:
+    """An export opened in its runtime: batch in, outputs out; and what it says about itself."""
+
+    predict: object  # float32 batch (raw values) -> output array
+    input_shape: tuple  # one example's shape
+    class_names: list
+
+
+@dataclass
 class Interface:
     """What the exported model takes and gives, for the user and for the parity check."""
 

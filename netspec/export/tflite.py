@@ -9,6 +9,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from .serving import Loaded
+
 RUNTIME = "tf.lite.Interpreter"
 DESCRIPTION = "TFLite"
 
@@ -31,8 +33,8 @@ def converter_options(tf, quantize: str | None, representative=None) -> dict:
     }
 
 
-def write(keras, model, path: Path, quantize: str | None = None, representative=None) -> None:
-    """Convert `model` to the .tflite file `path`."""
+def write(keras, model, path: Path, class_names: list, quantize: str | None = None, representative=None) -> None:
+    """Convert `model` to the .tflite file `path` (class names are not kept: TFLite has no plain place for them)."""
     import tensorflow as tf
 
     with _native_stderr_hidden():  # the converter prints its settings from C++
@@ -40,7 +42,7 @@ def write(keras, model, path: Path, quantize: str | None = None, representative=
 
 
 def load(path: Path):
-    """A function from a float32 batch to the model's output, through the TFLite interpreter."""
+    """The .tflite file in the TFLite interpreter, resized to each batch."""
     import tensorflow as tf
 
     with warnings.catch_warnings(), _native_stderr_hidden():
@@ -60,7 +62,7 @@ def load(path: Path):
         interpreter.invoke()
         return interpreter.get_tensor(target["index"]).copy()
 
-    return predict
+    return Loaded(predict, tuple(int(d) for d in source["shape"][1:]), [])
 
 
 @contextlib.contextmanager
