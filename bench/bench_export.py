@@ -51,8 +51,8 @@ def main() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import netspec
     from netspec.export import onnx, quantize, savedmodel, serving, tflite
-    from netspec.train import data
     from netspec.tf_env import import_keras
+    from netspec.train import data
 
     keras = import_keras()
     keras.utils.set_random_seed(0)
