@@ -36,10 +36,6 @@ def timed(action) -> float:
     return time.perf_counter() - start
 
 
-def size_of(path: Path) -> int:
-    return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="exports per route (median)")
@@ -50,7 +46,7 @@ def main() -> None:
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import netspec
-    from netspec.export import onnx, quantize, savedmodel, serving, tflite
+    from netspec.export import onnx, publish, quantize, savedmodel, serving, tflite
     from netspec.tf_env import import_keras
     from netspec.train import data
 
@@ -61,7 +57,7 @@ def main() -> None:
     rescale = float(spec.train["rescale"])
     served = serving.serving_model(keras, model, rescale)
     synthetic = data.load("synthetic", (32, 32, 3), 10)
-    calibration = quantize.representative(data_for(synthetic), "synthetic")
+    calibration = quantize.representative(data_for(synthetic), None)
 
     work = Path(tempfile.mkdtemp(prefix="bench-export-"))
     writers = {
@@ -78,7 +74,7 @@ def main() -> None:
             path = work / str(i) / name
             path.parent.mkdir(exist_ok=True)
             times.append(timed(lambda p=path, w=write: w(p)))
-        seconds[route], sizes[route], paths[route] = median(times), size_of(path), path
+        seconds[route], sizes[route], paths[route] = median(times), publish.disk_size(path), path
 
     image = np.random.default_rng(0).uniform(0, 255, (1, 32, 32, 3)).astype("float32")
     scaled = image * np.float32(rescale)

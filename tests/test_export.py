@@ -204,3 +204,19 @@ def test_int8_export_of_a_run_reports_accuracy_within_a_point_of_float(digits_ru
     assert float(accuracy.group(1)) == pytest.approx(100 * keras_accuracy, abs=0.05)
     assert float(accuracy.group(2)) == pytest.approx(100 * int8_accuracy, abs=0.05)
     assert abs(int8_accuracy - keras_accuracy) <= 0.01
+
+
+def test_a_float_export_beyond_the_limit_is_not_written_and_says_by_how_much(tmp_path):
+    from netspec.export import parity, pipeline, report
+
+    reference = np.array([[0.25, 0.75], [0.5, 0.5]])
+    close = parity.compare(reference, reference + 1e-5, "ONNX Runtime", "2 test images of x.npz", None)
+    far = parity.compare(reference, reference + [[0, 3e-4], [0, 0]], "ONNX Runtime", "2 test images of x.npz", None)
+    assert close.passed and (far.passed, far.largest) == (False, pytest.approx(3e-4))
+    assert parity.compare(reference, reference + 3e-4, "tf.lite.Interpreter", "", "float16").passed  # held to 1e-2
+    assert parity.compare(reference, reference[:, ::-1], "tf.lite.Interpreter", "", "int8").passed  # judged by accuracy
+    written = pipeline.Written(tmp_path / "m.onnx", "onnx", None, 10, 1.0, far)
+    assert report.failures(pipeline.Outcome(None, [written])) == [
+        f"netspec: error: the ONNX export differs from Keras by 3.00e-04 (limit 1e-04) in ONNX Runtime over "
+        f"2 test images of x.npz; {tmp_path / 'm.onnx'} was not written"
+    ]

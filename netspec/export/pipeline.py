@@ -110,7 +110,8 @@ def default_output(source: Source, name: str, quantized: str | None) -> Path:
 def run(keras, chosen: Plan) -> Outcome:
     """Convert, load back in each export's runtime, compare with Keras; publish only what agrees."""
     request, source = chosen.request, chosen.source
-    model = load_model(keras, source)
+    loaded = load_model(keras, source)
+    model = serving.float32_model(keras, loaded)  # the export computes in float32; so does the Keras reference
     input_shape, output_shape = tuple(model.input_shape[1:]), tuple(model.output_shape[1:])
     data = rundata.load(source, request.data, input_shape, int(output_shape[-1]))
     names = source.note.get("class_names") or []
@@ -118,7 +119,11 @@ def run(keras, chosen: Plan) -> Outcome:
     outcome = Outcome(interface)
     if data is None:
         outcome.notes.append(_no_data_note(source))
-    calibration = quantize.representative(data, source.label) if request.quantize == "int8" else None
+    if model is not loaded:
+        outcome.notes.append(
+            "the model was trained in mixed precision; the export and the Keras check compute in float32"
+        )
+    calibration = quantize.representative(data, source) if request.quantize == "int8" else None
     served = serving.serving_model(keras, model, source.rescale)
     x, described = parity.check_inputs(data, interface, request.check)
     reference = parity.batched(parity.keras_reference(model, source.rescale), x)
@@ -133,7 +138,7 @@ def run(keras, chosen: Plan) -> Outcome:
             seconds = time.perf_counter() - start
             predict = writer.load(staging).predict
             checked = parity.compare(reference, parity.batched(predict, x), writer.RUNTIME, described, request.quantize)
-            one = Written(output, name, request.quantize, _size(staging), seconds, checked)
+            one = Written(output, name, request.quantize, publish.disk_size(staging), seconds, checked)
             if request.quantize == "int8":
                 one.comparison = _int8_against_float(keras, served, data, predict, staging)
             if checked.passed:
@@ -152,8 +157,8 @@ def _int8_against_float(keras, served, data, predict_int8, staging) -> quantize.
         where=data.where,
         float_accuracy=quantize.accuracy(parity.batched(predict_float, data.x_test), data.y_test),
         int8_accuracy=quantize.accuracy(parity.batched(predict_int8, data.x_test), data.y_test),
-        float_bytes=_size(float_file),
-        int8_bytes=_size(staging),
+        float_bytes=publish.disk_size(float_file),
+        int8_bytes=publish.disk_size(staging),
     )
 
 
@@ -164,7 +169,3 @@ def _no_data_note(source: Source) -> str:
     if where is None:
         return f"{source.label} does not say what data it was trained on; checked on random inputs (--data names it)"
     return f"the run's data ({where}) is not here; checked on random inputs (--data PATH names it)"
-
-
-def _size(path: Path) -> int:
-    return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())

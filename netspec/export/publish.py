@@ -53,3 +53,8 @@ def publish(staging: Path, path: Path) -> None:
     if staging.is_dir() and path.is_dir():
         os.rename(path, staging.with_name(staging.name + ".old"))
     os.replace(staging, path)
+
+
+def disk_size(path: Path) -> int:
+    """Bytes of a file, or of every file in a folder."""
+    return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())

@@ -23,18 +23,19 @@ class Comparison:
     int8_bytes: int
 
 
-def representative(data, source_label: str, n: int = REPRESENTATIVE) -> list[np.ndarray]:
+def representative(data, source, n: int = REPRESENTATIVE) -> list[np.ndarray]:
     """n training images (a fixed random draw), one per batch, raw as the export takes them."""
     if data is None or not len(data.x_train):
-        raise no_training_data(source_label)
+        raise no_training_data(source.label, source.dataset)
     order = np.random.default_rng(0).permutation(len(data.x_train))[:n]
     return [data.x_train[i : i + 1] for i in np.sort(order)]
 
 
-def no_training_data(source_label: str) -> UsageError:
+def no_training_data(label: str, dataset: str | None = None) -> UsageError:
+    lacking = f"its training data ({dataset}) is not here" if dataset else "has no training data"
     return UsageError(
         f"--quantize int8 calibrates on the run's training images and measures its test accuracy, and "
-        f"{source_label} has no training data; export a run folder of `netspec train`, or name the data with --data"
+        f"{label} {lacking}; export a run folder of `netspec train`, or name the data with --data"
     )
 
 

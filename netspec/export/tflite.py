@@ -9,6 +9,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from ..problems import UsageError
 from .serving import Loaded
 
 RUNTIME = "tf.lite.Interpreter"
@@ -37,8 +38,15 @@ def write(keras, model, path: Path, class_names: list, quantize: str | None = No
     """Convert `model` to the .tflite file `path` (class names are not kept: TFLite has no plain place for them)."""
     import tensorflow as tf
 
-    with _native_stderr_hidden():  # the converter prints its settings from C++
-        model.export(str(path), format="litert", verbose=False, **converter_options(tf, quantize, representative))
+    options = converter_options(tf, quantize, representative)
+    try:
+        with _native_stderr_hidden():  # the converter prints its settings from C++
+            model.export(str(path), format="litert", verbose=False, **options)
+    except Exception as exc:  # TFLiteConverter's ConverterError is not public API
+        if quantize != "int8":
+            raise
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"--quantize int8: TFLite cannot make every operator of this model int8 ({reason})") from None
 
 
 def load(path: Path):
