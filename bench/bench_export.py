@@ -3,8 +3,9 @@
 For each route: the time to write the file (median of --repeats exports; Keras: model.save of the
 .keras file), its size, and the latency of one 32x32x3 image through the runtime a user would
 serve it with (median of --calls calls after a warm-up, the routes taken in turn so machine load
-hits all alike): Keras model(x) and model.predict(x), tf.saved_model.load's serving_default,
-tf.lite.Interpreter (float32, int8), an onnxruntime CPU session. Every export is netspec's own
+hits all alike): Keras model(x) (eager), model.predict(x) and model.predict_on_batch(x) (a compiled
+tf.function), tf.saved_model.load's serving_default, tf.lite.Interpreter (float32, int8), an
+onnxruntime CPU session. Every export is netspec's own
 (netspec/export/), with the article's /255 in the graph. The weights are as Keras initialises
 them (speed and size do not depend on training); int8 calibrates on 200 images of netspec's
 synthetic data set.
@@ -81,11 +82,13 @@ def main() -> None:
     callers = {
         "Keras (.keras)": lambda: model(scaled, training=False),
         "Keras model.predict": lambda: model.predict(scaled, verbose=0),
+        "Keras predict_on_batch": lambda: model.predict_on_batch(scaled),
         "SavedModel": savedmodel.load(paths["SavedModel"]).predict,
         "TFLite float32": tflite.load(paths["TFLite float32"]).predict,
         "TFLite int8": tflite.load(paths["TFLite int8"]).predict,
         "ONNX": onnx.load(paths["ONNX"]).predict,
     }
+    load_before = os.getloadavg()[0]
     latency = {route: [] for route in callers}
     for route, call in callers.items():  # warm-up: first calls trace, allocate and tune
         for _ in range(10):
@@ -97,6 +100,7 @@ def main() -> None:
     runtimes = {
         "Keras (.keras)": "Keras `model(x)`",
         "Keras model.predict": "Keras `model.predict(x)`",
+        "Keras predict_on_batch": "Keras `model.predict_on_batch(x)` (compiled)",
         "SavedModel": "TensorFlow, `serving_default`",
         "TFLite float32": "tf.lite.Interpreter",
         "TFLite int8": "tf.lite.Interpreter",
@@ -119,7 +123,9 @@ def main() -> None:
             "",
             f"`python bench/bench_export.py --repeats {args.repeats} --calls {args.calls}` on {machine()}; "
             f"TensorFlow {tf.__version__}, Keras {keras.__version__}, ONNX Runtime {onnxruntime.__version__}, "
-            f"TF_ENABLE_ONEDNN_OPTS={os.environ.get('TF_ENABLE_ONEDNN_OPTS')}.",
+            f"TF_ENABLE_ONEDNN_OPTS={os.environ.get('TF_ENABLE_ONEDNN_OPTS')}. The machine was shared: load average "
+            f"{load_before:.1f} when the latency runs began, {os.getloadavg()[0]:.1f} when they ended, so absolute "
+            "times are slower than on an idle machine; the routes ran interleaved, so their ratios hold.",
             "",
             f"Written in: median of {args.repeats} exports of `specs/cifar_deep15.yaml` (1,071,542 parameters, "
             "`/255` inside every export but the .keras file). One image: median latency of "

@@ -187,7 +187,11 @@ def test_int8_export_of_a_run_reports_accuracy_within_a_point_of_float(digits_ru
         "output: float32 [N, 10] (0, 1, 2, 3, ...)",
     ]
     assert lines[2].startswith("Wrote run/model_int8.tflite (TFLite int8, ")
-    assert lines[3].startswith("  parity: largest |tf.lite.Interpreter - Keras| over 100 test images of digits.npz: ")
+    assert re.fullmatch(
+        r"  parity: largest \|tf.lite.Interpreter - Keras\| over 100 test images of digits.npz: \S+ "
+        r"\(int8: no limit, judged by accuracy\); same top class \d+.\d%",
+        lines[3],
+    ), lines
     accuracy = re.fullmatch(r"  test accuracy on 360 images of digits.npz: float (\S+)%, int8 (\S+)%", lines[4])
     assert accuracy, lines
     size = re.fullmatch(r"  size: float (\S+) MB, int8 (\S+) MB \((\S+)x smaller\)", lines[5])

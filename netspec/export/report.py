@@ -19,15 +19,18 @@ def render(outcome: Outcome) -> str:
 def _export_lines(one: Written) -> list[str]:
     kind = NAMES[one.format] + (f" {one.quantize}" if one.quantize else "")
     check = one.parity
-    limit = f" (limit {check.tolerance:.0e})" if check.tolerance is not None else ""
+    if check.tolerance is None:
+        verdict = "(int8: no limit, judged by accuracy)"
+    else:
+        verdict = f"(limit {check.tolerance:.0e}) {'ok' if check.passed else 'FAILED'}"
     lines = (
         [f"Wrote {one.output} ({kind}, {megabytes(one.bytes)}, converted in {one.seconds:.1f} s)"]
         if one.written
         else []
     )
     lines.append(
-        f"  parity: largest |{check.runtime} - Keras| over {check.inputs}: {check.largest:.2e}{limit} "
-        f"{'ok' if check.passed else 'FAILED'}; same top class {100 * check.same_class:.1f}%"
+        f"  parity: largest |{check.runtime} - Keras| over {check.inputs}: {check.largest:.2e} {verdict}; "
+        f"same top class {100 * check.same_class:.1f}%"
     )
     c = one.comparison
     if c is not None:
