@@ -21,7 +21,7 @@ def export(
         None,
         "-o",
         "--output",
-        help="Where to write (default: beside the model: model.tflite, model.onnx, saved_model/).",
+        help="Where to write (default: model.tflite, model.onnx or saved_model/ in the run folder, or exports/NAME/).",
     ),
     quantize: Optional[str] = typer.Option(
         None, "--quantize", help="TFLite only: float16 weights, or int8 calibrated on the run's training images."

@@ -100,7 +100,8 @@ def plan(request: Request, current_spec) -> Plan:
 
 
 def default_output(source: Source, name: str, quantized: str | None) -> Path:
-    """Beside the source's model: model.tflite, model_int8.tflite, model.onnx, saved_model/."""
+    """In the source's folder (a run's, a .keras file's; exports/<name>/ for a spec or a build): model.tflite,
+    model_int8.tflite, model.onnx, saved_model/."""
     if name == "saved_model":
         return source.folder / "saved_model"
     tag = f"_{quantized}" if quantized else ""

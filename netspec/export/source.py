@@ -73,7 +73,8 @@ def _build(folder: Path, label: str) -> Source:
         raise UsageError(f"{label}: no model.keras in this build folder; run `netspec build SPEC` again")
     spec = load(folder / "spec.yaml")
     rescale = float(spec.train.get("rescale") or 1.0)
-    return Source(label, "build", spec.name, rescale, model, folder / "spec.yaml", folder=folder)
+    # not into build/<name>/ itself: the next `netspec build` replaces that folder whole
+    return Source(label, "build", spec.name, rescale, model, folder / "spec.yaml", folder=Path("exports") / spec.name)
 
 
 def _run_model(folder: Path) -> Path | None:
