@@ -93,9 +93,18 @@ def _run(folder: Path, label: str) -> Source:
     note = modelfile.read_note(model)
     name = note.get("spec") or folder.parent.name
     spec = folder / "spec.yaml"
-    return Source(
-        label, "run", name, float(note.get("rescale") or 1.0), model, spec if spec.is_file() else None, note, folder
-    )
+    rescale = float(note.get("rescale") or _recorded_rescale(folder) or 1.0)
+    return Source(label, "run", name, rescale, model, spec if spec.is_file() else None, note, folder)
+
+
+def _recorded_rescale(folder: Path) -> float | None:
+    """train.rescale as run.json's settings record it, for a model file whose note does not carry it."""
+    from ..train import rundir
+
+    try:
+        return rundir.read_run(folder).get("settings", {}).get("rescale")
+    except (UsageError, AttributeError):
+        return None
 
 
 def _keras_file(path: Path, label: str) -> Source:
