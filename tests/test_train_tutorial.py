@@ -26,7 +26,8 @@ def commands() -> list[str]:
 def test_tutorial_lists_the_walk_through():
     names = [shlex.split(c)[1] for c in commands()]
     assert names == [
-        "summary", "build", "diagram", "augment-preview", "devices", "train", "train", "train", "evaluate", "predict"
+        "summary", "build", "diagram", "augment-preview", "devices", "train", "train", "train", "evaluate", "predict",
+        "export", "predict",
     ]  # fmt: skip
 
 
@@ -84,3 +85,12 @@ def test_every_tutorial_command_runs(tmp_path):
     )
     predicted = outputs["netspec predict runs/first/model.keras cat.png"].stdout
     assert predicted.startswith("cat.png: ") and predicted.count("%") == 3
+    exported = outputs["netspec export runs/first --format onnx -o cifar_deep15.onnx"].stdout.splitlines()
+    assert (
+        exported[0]
+        == "input: float32 [N, 32, 32, 3], raw values 0..255; the model applies train.rescale = 0.00392157 itself"
+    )
+    assert exported[3].startswith(
+        "  parity: largest |ONNX Runtime - Keras| over 8 test images of cifar-10-python.tar.gz: "
+    )
+    assert outputs["netspec predict cifar_deep15.onnx cat.png"].stdout.split(", ")[0] == predicted.split(", ")[0]

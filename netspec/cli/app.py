@@ -16,6 +16,7 @@ from .diagram_cmd import diagram
 from .eject_cmd import eject
 from .evaluate_cmd import evaluate
 from .expand_cmd import expand
+from .export_cmd import export
 from .import_cmd import import_
 from .predict_cmd import predict
 from .schema_cmd import schema
@@ -66,5 +67,6 @@ for command in (
     import_,
     eject,
     zoo,
+    export,
 ):
     app.command(name=command.__name__.strip("_").replace("_", "-"))(handle_errors(command))

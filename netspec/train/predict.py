@@ -15,8 +15,13 @@ def predict(keras, model_path: Path, images: list[Path], top: int) -> list[tuple
     model = modelfile.load(keras, model_path, compile=False)
     shape = tuple(note.get("input_shape") or model.input_shape[1:])
     batch = np.stack([data.read_image(Path(p), shape) for p in images]).astype("float32") * note.get("rescale", 1)
-    probabilities = np.asarray(model.predict(batch, verbose=0), dtype="float64")
-    names = note.get("class_names") or [str(i) for i in range(probabilities.shape[-1])]
+    return ranked(images, model.predict(batch, verbose=0), note.get("class_names"), top)
+
+
+def ranked(images: list[Path], probabilities, names: list | None, top: int) -> list[tuple[Path, list]]:
+    """Each image's `top` classes, best first, named by `names` (class numbers where there are none)."""
+    probabilities = np.asarray(probabilities, dtype="float64")
+    names = names or [str(i) for i in range(probabilities.shape[-1])]
     results = []
     for path, row in zip(images, probabilities, strict=True):
         best = np.argsort(-row, kind="stable")[:top]
