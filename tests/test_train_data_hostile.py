@@ -10,6 +10,7 @@ nothing more, byte orders and layouts numpy writes, and the bounds of the tarbal
 
 from __future__ import annotations
 
+import io
 import tracemalloc
 
 import numpy as np
@@ -27,6 +28,7 @@ from hostile.data_cases import (
     write_tarball,
     write_zero_bomb,
 )
+from train_fixtures import write_cifar10_tarball
 
 from netspec.problems import UsageError
 from netspec.train import cifar, data
@@ -121,4 +123,47 @@ def test_tarball_bytes_are_counted_on_the_stream(tmp_path, monkeypatch):
     assert str(info.value) == (
         f"--data {tmp_path / 'junk.tar.gz'}: the tarball holds over 1.0 MiB uncompressed; "
         "a CIFAR tarball holds about 180 MB"
+    )
+
+
+@pytest.mark.parametrize("layout", ["gnu", "ustar_prefix", "pax", "plain_tar"])
+def test_tarball_reader_reads_the_formats_tar_writes(tmp_path, layout):
+    """netspec walks tar headers itself; GNU, ustar (with a path prefix) and pax archives all read alike."""
+    import tarfile
+
+    original = tmp_path / "cifar.tar.gz"
+    write_cifar10_tarball(original, per_batch=3)
+    fmt = {"gnu": tarfile.GNU_FORMAT, "pax": tarfile.PAX_FORMAT}.get(layout, tarfile.USTAR_FORMAT)
+    folder = {"ustar_prefix": "d" * 90 + "/" + "e" * 60, "pax": "caf\u00e9/" + "p" * 120}.get(layout, "c")
+    copy = tmp_path / ("copy.tar" if layout == "plain_tar" else "copy.tar.gz")
+    with (
+        tarfile.open(original) as source,
+        tarfile.open(copy, "w" if layout == "plain_tar" else "w:gz", format=fmt) as tar,
+    ):
+        for member in source.getmembers():
+            raw = source.extractfile(member).read()
+            info = tarfile.TarInfo(f"{folder}/{member.name.split('/')[-1]}")
+            info.size = len(raw)
+            tar.addfile(info, io.BytesIO(raw))
+    expected, loaded = data.load(str(original), (32, 32, 3), 10), data.load(str(copy), (32, 32, 3), 10)
+    assert np.array_equal(loaded.x_train, expected.x_train) and np.array_equal(loaded.y_test, expected.y_test)
+    assert loaded.class_names == expected.class_names and len(loaded.x_train) == 15
+
+
+def test_large_jpeg_is_decoded_at_a_reduced_scale_within_the_pixel_bound(tmp_path):
+    """A photo over the pixel bound still reads as a JPEG (decoded at 1/8 scale); the same pixels as a PNG do not."""
+    from PIL import Image
+
+    from netspec.train import images
+
+    picture = Image.linear_gradient("L").resize((6000, 5000))  # 30 million pixels
+    picture.save(tmp_path / "photo.jpg", quality=80)
+    picture.save(tmp_path / "photo.png", compress_level=1)
+    small = images.read_image(tmp_path / "photo.jpg", (8, 8, 1))
+    assert small.shape == (8, 8, 1) and small[0, 0, 0] < 40 < 215 < small[-1, 0, 0]  # dark top, light bottom
+    with pytest.raises(UsageError) as info:
+        images.read_image(tmp_path / "photo.png", (8, 8, 1))
+    assert str(info.value) == (
+        f"{tmp_path / 'photo.png'}: the image has 6,000 x 5,000 = 30,000,000 pixels; netspec decodes at most "
+        "25,000,000 pixels per image (a decompression bomb?); shrink it first"
     )

@@ -15,7 +15,6 @@ import gzip
 import io
 import lzma
 import pickle
-import tarfile
 import zlib
 from pathlib import Path
 
@@ -33,7 +32,8 @@ TAR_MEMBERS = 100  # the real tarballs have 9 (CIFAR-10) and 5 (CIFAR-100)
 BATCH_BYTES = 256 * 2**20  # CIFAR-100's train file, the largest, is 155 MB
 TAR_BYTES = 1024 * 2**20  # both real tarballs hold about 180 MB
 ROW = 3 * 32 * 32
-FORMAT_ERRORS = (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
+CHUNK = 2**20
+FORMAT_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
 
 
 class _CifarUnpickler(pickle.Unpickler):
@@ -60,7 +60,7 @@ def read_batch(raw: bytes, name: str = "batch") -> dict:
     try:
         batch = _CifarUnpickler(io.BytesIO(raw), encoding="bytes").load()
     except Exception as exc:  # a stranger's pickle can raise anything the allowed constructors raise
-        raise UsageError(f"not a CIFAR python batch file ({exc})") from None
+        raise UsageError(f"{name} is not a CIFAR python batch file ({exc})") from None
     if not isinstance(batch, dict):
         raise UsageError(f"{name} is not a CIFAR python batch file (it holds a {type(batch).__name__}, not a dict)")
     return {k.decode("latin-1") if isinstance(k, bytes) else k: v for k, v in batch.items()}
@@ -103,20 +103,107 @@ def read_tar(path: Path) -> dict:
     """The CIFAR batch files of a tarball by name, read as a stream within the bounds above."""
     where = f"--data {path}"
     check_regular(path, "--data")
-    files = {}
     try:
         with open(path, "rb") as raw, _decompressed(raw) as stream:
-            with tarfile.open(fileobj=_Capped(stream, TAR_BYTES, where), mode="r|") as tar:
-                for count, member in enumerate(tar, start=1):
-                    if count > TAR_MEMBERS:
-                        raise UsageError(f"{where}: the tarball has over {TAR_MEMBERS} members; a CIFAR one has 9")
-                    name = Path(member.name).name
-                    if member.isreg() and name in WANTED:
-                        _check_size(member.size, f"{where}: {member.name}")
-                        files[name] = tar.extractfile(member).read()
+            return _members(_Capped(stream, TAR_BYTES, where), where)
     except FORMAT_ERRORS as exc:
         raise UsageError(f"{where}: cannot read the tarball ({exc})") from None
-    return files
+
+
+def _members(stream: _Capped, where: str) -> dict:
+    """Walk the tar headers (ustar, GNU, pax, v7) and keep the wanted regular files' bytes.
+
+    Python's tarfile is not used: on hostile archives it recurses once per extended header
+    and, before Python 3.11.10, parses pax headers with a regular expression that takes
+    minutes on a few hundred kilobytes. Here an extended header (a pax record or a GNU long
+    name) is at most EXTENDED_BYTES and only its path is read, in one linear pass.
+    """
+    files, count, long_name = {}, 0, None
+    while True:
+        block = _exactly(stream, BLOCK, where)
+        if not block.strip(b"\0"):  # the end-of-archive marker
+            return files
+        count += 1
+        if count > TAR_MEMBERS:
+            raise UsageError(f"{where}: the tarball has over {TAR_MEMBERS} members; a CIFAR one has 9")
+        name, size, kind = _header(block, where)
+        padded = size + (-size % BLOCK)
+        if kind in (b"x", b"L"):
+            if size > EXTENDED_BYTES:
+                raise UsageError(
+                    f"{where}: a tar extended header of {size:,} bytes; netspec reads at most {EXTENDED_BYTES:,}"
+                )
+            body = _exactly(stream, size, where)
+            long_name = _pax_path(body) if kind == b"x" else body.split(b"\0", 1)[0].decode("utf-8", "replace")
+            _skip(stream, padded - size, where)
+            continue
+        name, long_name = long_name or name, None
+        if kind in REGULAR and Path(name).name in WANTED:
+            _check_size(size, f"{where}: {name}")
+            files[Path(name).name] = _exactly(stream, size, where)
+            _skip(stream, padded - size, where)
+        else:
+            _skip(stream, padded, where)
+
+
+def _pax_path(body: bytes) -> str | None:
+    """The `path` record of a pax extended header ("LENGTH path=VALUE\\n" records), if any."""
+    position, path = 0, None
+    while position < len(body):
+        space = body.find(b" ", position, position + 20)
+        length = int(body[position:space]) if space > position and body[position:space].isdigit() else 0
+        if length <= space - position:
+            break
+        key, _, value = body[space + 1 : position + length].rstrip(b"\n").partition(b"=")
+        if key == b"path":
+            path = value.decode("utf-8", "replace")
+        position += length
+    return path
+
+
+BLOCK = 512
+EXTENDED_BYTES = 2**16
+REGULAR = (b"0", b"\0", b"7")
+
+
+def _header(block: bytes, where: str) -> tuple[str, int, bytes]:
+    """(name, size, type flag) of one 512-byte tar header, its checksum verified."""
+    try:
+        stored = int(block[148:156].strip(b" \0") or b"0", 8)
+        size_field = block[124:136]
+        if size_field[0] & 0x80:  # GNU base-256 for sizes of 8 GiB and more
+            if size_field[0] != 0x80:
+                raise ValueError("negative size")
+            size = int.from_bytes(size_field[1:], "big")
+        else:
+            size = int(size_field.strip(b" \0") or b"0", 8)
+    except ValueError:
+        raise UsageError(f"{where}: not a tar archive (a header's numbers are not octal)") from None
+    unsigned = sum(block[:148]) + 8 * 32 + sum(block[156:])
+    signed = unsigned - 256 * sum(1 for b in block[:148] + block[156:] if b > 127)
+    if stored not in (unsigned, signed):
+        raise UsageError(f"{where}: not a tar archive (a header's checksum does not match)")
+    name = block[:100].split(b"\0", 1)[0]
+    if block[257:265] == b"ustar\x0000":  # POSIX ustar: a prefix holds the start of long paths
+        prefix = block[345:500].split(b"\0", 1)[0]
+        name = prefix + b"/" + name if prefix else name
+    return name.decode("utf-8", "replace"), size, block[156:157]
+
+
+def _exactly(stream: _Capped, size: int, where: str) -> bytes:
+    parts, left = [], size
+    while left:
+        part = stream.read(left)
+        if not part:
+            raise UsageError(f"{where}: the tarball ends in the middle of a member (truncated?)")
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts) if len(parts) != 1 else parts[0]
+
+
+def _skip(stream: _Capped, size: int, where: str) -> None:
+    while size > 0:
+        size -= len(_exactly(stream, min(size, CHUNK), where))
 
 
 def folder(path: Path) -> Path | None:
@@ -175,10 +262,10 @@ def _batch(raw: bytes, name: str, label_key: str, where: str):
 def _labels(labels, count: int, where: str) -> np.ndarray:
     if isinstance(labels, np.ndarray) and labels.dtype.kind in "iu" and labels.ndim == 1:
         values = labels.astype(np.int64)
-    elif isinstance(labels, list) and all(type(v) is int and 0 <= v < 2**31 for v in labels):
+    elif isinstance(labels, list) and all(type(v) is int and -(2**31) <= v < 2**31 for v in labels):
         values = np.asarray(labels, dtype=np.int64)
     else:
-        raise UsageError(f"{where} must be a list of class ids (integers from 0)")
+        raise UsageError(f"{where} must be a list of integer class ids")
     if len(values) != count:
         raise UsageError(f"{where} has {len(values):,} labels for {count:,} images")
     return values

@@ -135,7 +135,8 @@ def from_npz(path: Path, limit: int | None = None) -> Data:
         )
     arrays = npz.read(path, limit)
     y_train, y_test = (class_ids(arrays[k], f"--data {path}", k) for k in ("y_train", "y_test"))
-    names = [str(n) for n in arrays["class_names"]] if "class_names" in arrays else None
+    names = [n.decode("utf-8", "replace") if isinstance(n, bytes) else str(n) for n in arrays.get("class_names", ())]
+    names = names if "class_names" in arrays else None
     return Data(arrays["x_train"], y_train, arrays["x_test"], y_test, names, str(path))
 
 

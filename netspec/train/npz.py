@@ -111,6 +111,7 @@ def _header(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str, where: st
 
 
 def _check_member(member: Member, where: str) -> None:
+    """Refuse, from the header alone, what netspec cannot use or what the member does not hold."""
     key, shape, dtype = member.key, member.shape, member.dtype
     if dtype.hasobject:
         raise UsageError(
@@ -120,26 +121,35 @@ def _check_member(member: Member, where: str) -> None:
     if any(d < 0 for d in shape):
         raise UsageError(f"{where}: {key} declares a negative size in its shape {shape}")
     if key == NAMES:
-        if dtype.kind not in "US" or len(shape) != 1:
-            raise UsageError(f"{where}: class_names must be a list of strings; it has dtype {dtype} and shape {shape}")
-        if math.prod(shape) * dtype.itemsize > NAMES_BYTES:
-            raise UsageError(f"{where}: class_names holds over {fmt_bytes(NAMES_BYTES)}; it should be short names")
+        _check_names(shape, dtype, where)
     else:
-        if dtype.kind not in NUMBERS:
-            what = "images" if key.startswith("x") else "class ids"
-            raise UsageError(f"{where}: {key} has dtype {dtype}; {what} must be numbers (integers or floats)")
-        wanted = (2, None) if key.startswith("x") else (1, 2)
-        if len(shape) < wanted[0] or (wanted[1] is not None and len(shape) > wanted[1]):
-            expected = (
-                "(rows, height, width[, channels])" if key.startswith("x") else "(rows,) or one-hot (rows, classes)"
-            )
-            raise UsageError(f"{where}: {key} has shape {shape}; expected {expected}")
+        _check_numbers(key, shape, dtype, where)
     held = member.info.file_size - member.offset
     declared = math.prod(shape) * dtype.itemsize
     if declared != held:
         raise UsageError(
             f"{where}: {key} declares shape {shape} of {dtype} ({declared:,} bytes) but holds {max(held, 0):,} bytes"
         )
+
+
+def _check_names(shape: tuple, dtype: np.dtype, where: str) -> None:
+    if dtype.kind not in "US" or len(shape) != 1:
+        raise UsageError(f"{where}: class_names must be a list of strings; it has dtype {dtype} and shape {shape}")
+    if math.prod(shape) * dtype.itemsize > NAMES_BYTES:
+        raise UsageError(f"{where}: class_names holds over {fmt_bytes(NAMES_BYTES)}; it should be short names")
+
+
+def _check_numbers(key: str, shape: tuple, dtype: np.dtype, where: str) -> None:
+    image = key.startswith("x")
+    if dtype.kind not in NUMBERS or dtype.itemsize > 8:
+        raise UsageError(
+            f"{where}: {key} has dtype {dtype}; {'images' if image else 'class ids'} must be numbers "
+            "(integers or floats of 64 bits at most)"
+        )
+    if image and len(shape) < 2:
+        raise UsageError(f"{where}: {key} has shape {shape}; expected (rows, height, width[, channels])")
+    if not image and (len(shape) not in (1, 2) or 0 in shape[1:]):
+        raise UsageError(f"{where}: {key} has shape {shape}; expected (rows,) or one-hot (rows, classes)")
 
 
 def _rows(member: Member, limit: int | None) -> int:

@@ -232,6 +232,26 @@ def _huge_member(directory: Path) -> list[str]:
     return _preview(directory, "huge.tar.gz")
 
 
+def _pax_header(directory: Path) -> list[str]:
+    """A 400 KB pax header of digits: Python 3.11.7's tarfile parses it for more than five minutes."""
+    payload = b"1" * 400_000 + b" "
+    info = tarfile.TarInfo("././@PaxHeader")
+    info.type, info.size = tarfile.XHDTYPE, len(payload)
+    raw = info.tobuf(format=tarfile.USTAR_FORMAT) + payload + bytes(-len(payload) % 512) + bytes(1024)
+    (directory / "pax.tar").write_bytes(raw)
+    return _preview(directory, "pax.tar")
+
+
+def _long_names(directory: Path) -> list[str]:
+    """3,000 GNU long-name headers in a row: tarfile recurses once per header (RecursionError)."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        tar.addfile(tarfile.TarInfo("x" * 200))
+    long_link = out.getvalue()[:1024]  # the ././@LongLink header and its 512-byte block of name
+    (directory / "names.tar").write_bytes(long_link * 3000 + bytes(1024))
+    return _preview(directory, "names.tar")
+
+
 # --- image folders ------------------------------------------------------------------------------
 
 
@@ -324,7 +344,9 @@ CASES = [
         "an .npz whose images are strings",
         _strings,
         2,
-        _error("--data strings.npz: x_train has dtype <U1; images must be numbers (integers or floats)"),
+        _error(
+            "--data strings.npz: x_train has dtype <U1; images must be numbers (integers or floats of 64 bits at most)"
+        ),
     ),
     Case(
         "npz_negative_label",
@@ -394,6 +416,20 @@ CASES = [
             "--data huge.tar.gz: cifar-10-batches-py/data_batch_1 is 279.4 GiB, over the 256.0 MiB "
             "a CIFAR batch file may have"
         ),
+    ),
+    Case(
+        "tar_pax_header",
+        "a 400 KB pax header that stalls Python's own tarfile for minutes",
+        _pax_header,
+        2,
+        _error("--data pax.tar: a tar extended header of 400,001 bytes; netspec reads at most 65,536"),
+    ),
+    Case(
+        "tar_long_names",
+        "3,000 GNU long-name headers in a row (tarfile: RecursionError)",
+        _long_names,
+        2,
+        _error("--data names.tar: the tarball has over 100 members; a CIFAR one has 9"),
     ),
     Case(
         "png_bomb",
