@@ -167,3 +167,22 @@ def test_large_jpeg_is_decoded_at_a_reduced_scale_within_the_pixel_bound(tmp_pat
         f"{tmp_path / 'photo.png'}: the image has 6,000 x 5,000 = 30,000,000 pixels; netspec decodes at most "
         "25,000,000 pixels per image (a decompression bomb?); shrink it first"
     )
+
+
+def test_reliability_page_states_the_limits_the_code_enforces():
+    from netspec.train import images, npz
+
+    from conftest import ROOT
+
+    text = " ".join((ROOT / "docs" / "reliability.md").read_text().split())
+    for phrase in (
+        f"at most {cifar.TAR_MEMBERS} members",
+        f"each batch file at most {cifar.BATCH_BYTES // 2**20} MiB",
+        f"{cifar.TAR_BYTES // 2**30} GiB decompressed in all",
+        f"extended headers (pax, GNU long names) at most {cifar.EXTENDED_BYTES // 2**10} KiB",
+        f"at most {images.MAX_PIXELS:,} pixels decoded",
+        f"set to {images.JPEG_REDUCTION} times the bound",
+        f"at most {npz.MAX_AXES} axes",
+        f"({npz.NAMES_BYTES // 2**20} MiB at most)",
+    ):
+        assert phrase in text, phrase

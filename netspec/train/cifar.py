@@ -260,14 +260,14 @@ def _batch(raw: bytes, name: str, label_key: str, where: str):
 
 
 def _labels(labels, count: int, where: str) -> np.ndarray:
+    if isinstance(labels, (list, np.ndarray)) and len(labels) != count:
+        raise UsageError(f"{where} has {len(labels):,} labels for {count:,} images")
     if isinstance(labels, np.ndarray) and labels.dtype.kind in "iu" and labels.ndim == 1:
         values = labels.astype(np.int64)
     elif isinstance(labels, list) and all(type(v) is int and -(2**31) <= v < 2**31 for v in labels):
         values = np.asarray(labels, dtype=np.int64)
     else:
         raise UsageError(f"{where} must be a list of integer class ids")
-    if len(values) != count:
-        raise UsageError(f"{where} has {len(values):,} labels for {count:,} images")
     return values
 
 

@@ -25,6 +25,7 @@ ARRAYS = ("x_train", "y_train", "x_test", "y_test")
 NAMES = "class_names"
 NAMES_BYTES = 16 * 2**20  # class_names: a few thousand short strings at most
 CHUNK = 16 * 2**20  # bytes decompressed per read
+MAX_AXES = 32  # numpy allows 64; an image array has 2 to 4
 NUMBERS = "biuf"  # numpy dtype kinds allowed for images and labels: bool, int, uint, float
 HEADERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 READ_ERRORS = (OSError, EOFError, ValueError, TypeError, SyntaxError, RuntimeError, NotImplementedError, zlib.error)
@@ -118,8 +119,11 @@ def _check_member(member: Member, where: str) -> None:
             f"{where}: {key} is an object array, which only a pickle can hold; netspec never unpickles data "
             "(save plain numeric arrays)"
         )
-    if any(d < 0 for d in shape):
-        raise UsageError(f"{where}: {key} declares a negative size in its shape {shape}")
+    if len(shape) > MAX_AXES or any(d < 0 or d >= 2**63 for d in shape):
+        raise UsageError(
+            f"{where}: {key} declares an impossible shape ({len(shape)} axes, sizes from "
+            f"{min(shape, default=0):.3g} to {max(shape, default=0):.3g})"
+        )
     if key == NAMES:
         _check_names(shape, dtype, where)
     else:

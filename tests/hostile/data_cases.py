@@ -39,6 +39,7 @@ train:
   epochs: 1
   augmentation: {horizontal_flip: true}
 """
+ENV = {"PYTHONPATH": os.pathsep.join([str(HERE.parent.parent), str(HERE)])}  # this checkout's netspec
 BOMB_ROWS = 8 * 2**20  # x_train of 8 Mi rows of 8 x 8 bytes: 512 MiB that deflate to 0.5 MB
 
 
@@ -48,7 +49,7 @@ def run_data_case(case: Case, directory: Path, seconds: float, tries: int = 3) -
     netspec is imported from this checkout (PYTHONPATH), not from wherever the venv points.
     """
     args = case.make(directory)
-    env = {"PYTHONPATH": os.pathsep.join([str(HERE.parent.parent), str(HERE)])}
+    env = ENV
     result = run_measured(args, directory, env, timeout=4 * seconds)
     for _ in range(tries - 1):
         if max(result.wall, result.cpu) < seconds:
