@@ -22,7 +22,7 @@ import numpy as np
 
 from ..compiler.limits import fmt_bytes
 from ..problems import UsageError
-from .regular import check_regular, read_regular
+from .regular import open_regular, read_regular
 
 CIFAR10_FILES = ["data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch"]
 CIFAR100_FILES = ["train", "test"]
@@ -102,9 +102,8 @@ def _decompressed(raw):
 def read_tar(path: Path) -> dict:
     """The CIFAR batch files of a tarball by name, read as a stream within the bounds above."""
     where = f"--data {path}"
-    check_regular(path, "--data")
     try:
-        with open(path, "rb") as raw, _decompressed(raw) as stream:
+        with open_regular(path, "--data") as raw, _decompressed(raw) as stream:
             return _members(_Capped(stream, TAR_BYTES, where), where)
     except FORMAT_ERRORS as exc:
         raise UsageError(f"{where}: cannot read the tarball ({exc})") from None

@@ -3,7 +3,9 @@
 Sources: keras.datasets names (downloaded once, cached under ~/.keras/datasets), the
 CIFAR-10/100 python tarball or its extracted folder, an .npz file, a folder of images
 with one sub-folder per class, and `synthetic`. Nothing here imports TensorFlow except
-the keras.datasets branch.
+the keras.datasets branch. Files from strangers are read within bounds by the modules
+named for their formats (npz, cifar, images; regular files only, see regular): a
+refusal is a UsageError of one line, raised from the headers where a format has them.
 """
 
 from __future__ import annotations
@@ -119,8 +121,7 @@ def _numbered(n: int) -> list:
 
 def from_cifar(path: Path) -> Data:
     """The tarball from https://www.cs.toronto.edu/~kriz/cifar.html, or its extracted folder (netspec.train.cifar)."""
-    inner = path if path.is_file() else cifar.folder(path)
-    files = cifar.read_tar(path) if path.is_file() else cifar.read_folder(inner)
+    files = cifar.read_tar(path) if path.is_file() else cifar.read_folder(cifar.folder(path))
     x_train, y_train, x_test, y_test, names = cifar.arrays(files, str(path))
     y_train, y_test = class_ids(y_train, f"--data {path}", "labels"), class_ids(y_test, f"--data {path}", "labels")
     return Data(x_train, y_train, x_test, y_test, names, str(path))
@@ -135,8 +136,8 @@ def from_npz(path: Path, limit: int | None = None) -> Data:
         )
     arrays = npz.read(path, limit)
     y_train, y_test = (class_ids(arrays[k], f"--data {path}", k) for k in ("y_train", "y_test"))
-    names = [n.decode("utf-8", "replace") if isinstance(n, bytes) else str(n) for n in arrays.get("class_names", ())]
-    names = names if "class_names" in arrays else None
+    names = arrays.get("class_names")
+    names = None if names is None else [n.decode("utf-8", "replace") if isinstance(n, bytes) else str(n) for n in names]
     return Data(arrays["x_train"], y_train, arrays["x_test"], y_test, names, str(path))
 
 

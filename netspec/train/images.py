@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..problems import UsageError
-from .regular import check_regular
+from .regular import open_regular
 
 SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 MAX_PIXELS = 25_000_000  # 5,000 x 5,000: at most 100 MB decoded (RGBA), plus the converted copy
@@ -25,7 +25,6 @@ def read_image(file: Path, input_shape: tuple, where: str = "") -> np.ndarray:
     """An image file as uint8 H x W x C, resized and converted to the model's input shape."""
     from PIL import Image, UnidentifiedImageError
 
-    check_regular(file, where)
     label = f"{where}: {file}" if where else str(file)
     height, width = input_shape[0], input_shape[1]
     channels = input_shape[2] if len(input_shape) == 3 else 1
@@ -36,7 +35,7 @@ def read_image(file: Path, input_shape: tuple, where: str = "") -> np.ndarray:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file) as image:
+            with open_regular(file, where) as handle, Image.open(handle) as image:
                 image.draft(mode, (width, height))
                 _check_pixels(image.size, label)
                 image = image.convert(mode).resize((width, height), Image.BILINEAR)
