@@ -64,8 +64,9 @@ def measure_data(cases, repeats: int) -> list[tuple]:
 def data_summary(repeats: int) -> list[str]:
     early, late = measure_data(data_cases.CASES, repeats), measure_data(data_cases.TRAIN_CASES, repeats)
     return [
-        "Data files (section 5), measured the same way. All but the last case run `augment-preview`, which "
-        "reads its data before TensorFlow starts; the last runs `train`, which starts TensorFlow first.",
+        "Data files (section 5), measured the same way. `predict_fifo` runs `predict` and the last case "
+        "`train`, which starts TensorFlow before it reads data; the others run `augment-preview`, which reads "
+        "its data before TensorFlow starts.",
         "",
         *table(early + late),
         "",

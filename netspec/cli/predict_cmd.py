@@ -18,10 +18,13 @@ def predict(
     from ..problems import UsageError
     from ..tf_env import import_keras
     from ..train import predict as predicting
+    from ..train.regular import check_regular, kind
 
-    missing = [str(p) for p in images if not p.is_file()]
+    missing = [str(p) for p in images if kind(p) == "missing"]
     if missing:
         raise UsageError(f"no such image file: {', '.join(missing)}")
+    for path in images:
+        check_regular(path)
     if model.is_dir():
         model = model / "model.keras"
     keras = import_keras(verbose)

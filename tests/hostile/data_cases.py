@@ -5,8 +5,9 @@ and says what netspec must answer: exit 2 and one exact line. Shared by
 tests/test_train_data_hostile.py (which asserts every answer and bound) and
 bench/bench_hostile.py (which measures them for docs/reliability.md). Large inputs are
 generated small on disk: a 512 MiB array is a 0.5 MB deflate stream, a 10^10-pixel PNG a
-header. Most cases run `augment-preview`, which reads its data before TensorFlow starts, so
-time and memory are netspec's own; `split` runs `train`, which reads its data after.
+header. Most cases run `augment-preview`, which reads its data before TensorFlow starts (and
+`predict_fifo` runs `predict`, which checks its image files first), so time and memory are
+netspec's own; `split_leaves_nothing` runs `train`, which reads its data after.
 """
 
 from __future__ import annotations
@@ -289,6 +290,11 @@ def _fifo_png(directory: Path) -> list[str]:
     return _image_folder(directory, "x.png", os.mkfifo)
 
 
+def _predict_fifo(directory: Path) -> list[str]:
+    os.mkfifo(directory / "cat.png")
+    return ["predict", "model.keras", "cat.png"]
+
+
 # --- a split that leaves nothing to train on ------------------------------------------------------
 
 
@@ -458,6 +464,13 @@ CASES = [
         _fifo_png,
         2,
         _error("--data pets: pets/dog/x.png is a FIFO, not a regular file"),
+    ),
+    Case(
+        "predict_fifo",
+        "netspec predict on a FIFO named cat.png",
+        _predict_fifo,
+        2,
+        _error("cat.png is a FIFO, not a regular file"),
     ),
 ]
 
