@@ -186,3 +186,16 @@ def test_reliability_page_states_the_limits_the_code_enforces():
         f"({npz.NAMES_BYTES // 2**20} MiB at most)",
     ):
         assert phrase in text, phrase
+
+
+def test_cifar_batches_of_no_images_are_refused(tmp_path):
+    import pickle
+
+    empty = {b"data": np.zeros((0, 3072), np.uint8), b"labels": []}
+    write_tarball(
+        tmp_path / "empty.tar.gz",
+        {f"data_batch_{i}": pickle.dumps(empty) for i in range(1, 6)} | {"test_batch": pickle.dumps(empty)},
+    )
+    with pytest.raises(UsageError) as info:
+        data.load(str(tmp_path / "empty.tar.gz"), (32, 32, 3), 10)
+    assert str(info.value) == f"--data {tmp_path / 'empty.tar.gz'}: it has no training examples"

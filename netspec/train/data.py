@@ -221,6 +221,8 @@ def fit_shape(data: Data, input_shape: tuple, num_classes: int) -> Data:
         raise UsageError(
             f"--data {data.source}: it has labels up to {top - 1}, but the model's output has {num_classes} classes"
         )
+    if not len(data.x_train):
+        raise UsageError(f"--data {data.source}: it has no training examples")
     names = data.class_names if data.class_names is not None else _numbered(top)
     if len(names) < top:
         raise UsageError(f"--data {data.source}: it has labels up to {top - 1}, but names only {len(names)} classes")
