@@ -50,12 +50,11 @@ def run_data_case(case: Case, directory: Path, seconds: float, tries: int = 3) -
     netspec is imported from this checkout (PYTHONPATH), not from wherever the venv points.
     """
     args = case.make(directory)
-    env = ENV
-    result = run_measured(args, directory, env, timeout=4 * seconds)
+    result = run_measured(args, directory, ENV, timeout=4 * seconds)
     for _ in range(tries - 1):
         if max(result.wall, result.cpu) < seconds:
             break
-        again = run_measured(args, directory, env, timeout=4 * seconds)
+        again = run_measured(args, directory, ENV, timeout=4 * seconds)
         result = again if max(again.wall, again.cpu) < max(result.wall, result.cpu) else result
     return result
 
