@@ -21,10 +21,13 @@ def predict(
     from ..problems import UsageError
     from ..tf_env import import_keras
     from ..train import predict as predicting
+    from ..train.regular import check_regular, kind
 
-    missing = [str(p) for p in images if not p.is_file()]
+    missing = [str(p) for p in images if kind(p) == "missing"]
     if missing:
         raise UsageError(f"no such image file: {', '.join(missing)}")
+    for path in images:
+        check_regular(path)
     keras = import_keras(verbose)
     if runtime.is_export(model):
         typer.echo(predicting.render(runtime.predict(model, images, top)), nl=False)

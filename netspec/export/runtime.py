@@ -26,9 +26,9 @@ def predict(path: Path, images: list[Path], top: int) -> list:
     """Top-k classes of image files through the export: raw pixels in, its own scaling applies."""
     import numpy as np
 
-    from ..train import data
+    from ..train import images as image_files
     from ..train.predict import ranked
 
     loaded = open_export(path)
-    batch = np.stack([data.read_image(Path(p), loaded.input_shape) for p in images]).astype("float32")
+    batch = np.stack([image_files.read_image(Path(p), loaded.input_shape) for p in images]).astype("float32")
     return ranked(images, loaded.predict(batch), loaded.class_names, top)

@@ -3,20 +3,21 @@
 Sources: keras.datasets names (downloaded once, cached under ~/.keras/datasets), the
 CIFAR-10/100 python tarball or its extracted folder, an .npz file, a folder of images
 with one sub-folder per class, and `synthetic`. Nothing here imports TensorFlow except
-the keras.datasets branch.
+the keras.datasets branch. Files from strangers are read within bounds by the modules
+named for their formats (npz, cifar, images; regular files only, see regular): a
+refusal is a UsageError of one line, raised from the headers where a format has them.
 """
 
 from __future__ import annotations
 
-import io
-import pickle
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..problems import UsageError
+from . import cifar, images, npz
+from .regular import kind
 
 KERAS_DATASETS = ("cifar10", "cifar100", "mnist", "fashion_mnist")
 CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -27,7 +28,6 @@ DOWNLOADS = {
     "mnist": "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz",
     "fashion_mnist": "https://github.com/zalandoresearch/fashion-mnist (the four .gz files)",
 }
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 SYNTHETIC_SIZE = (10_000, 2_000)
 
 
@@ -69,20 +69,22 @@ def load(source: str, input_shape: tuple, num_classes: int, limit: int | None = 
                 f"--data {source}: no such file or folder, and not a dataset name "
                 f"(names: {', '.join(KERAS_DATASETS)}, synthetic)"
             )
-        data = from_path(path, input_shape)
+        data = from_path(path, input_shape, limit)
     return fit_shape(data, input_shape, num_classes).limited(limit)
 
 
-def from_path(path: Path, input_shape: tuple) -> Data:
-    """A CIFAR tarball or folder, an .npz, or a folder of class sub-folders."""
-    if path.is_file() and path.suffix == ".npz":
-        return from_npz(path)
-    if path.is_file() and (path.name.endswith((".tar.gz", ".tgz", ".tar"))):
-        return from_cifar_tar(path)
-    if path.is_dir():
-        inner = _cifar_folder(path)
-        if inner is not None:
-            return from_cifar_files(_read_folder(inner), str(path))
+def from_path(path: Path, input_shape: tuple, limit: int | None = None) -> Data:
+    """A CIFAR tarball or folder, an .npz (only the first `limit` rows read), or a folder of class sub-folders."""
+    found = kind(path)
+    if found not in (None, "a directory"):
+        raise UsageError(f"--data {path}: it is {found}; netspec reads data only from regular files and folders")
+    if found is None and path.suffix in (".npz", ".npy"):
+        return from_npz(path, limit)
+    if found is None and (path.name.endswith((".tar.gz", ".tgz", ".tar"))):
+        return from_cifar(path)
+    if found == "a directory":
+        if cifar.folder(path) is not None:
+            return from_cifar(path)
         return from_image_folder(path, input_shape)
     raise UsageError(
         f"--data {path}: expected a CIFAR python tarball (.tar.gz), its extracted folder, an .npz file "
@@ -107,173 +109,58 @@ def from_keras(name: str) -> Data:
             f"Offline? Fetch {DOWNLOADS[name]} on another machine and pass the file: --data PATH"
         ) from None
     names = {"cifar10": CIFAR10_CLASSES, "fashion_mnist": FASHION_CLASSES}.get(name)
-    classes = int(max(y_train.max(), y_test.max())) + 1
-    return Data(x_train, y_train.reshape(-1), x_test, y_test.reshape(-1), names or _numbered(classes), name)
+    return Data(x_train, y_train.reshape(-1), x_test, y_test.reshape(-1), names, name)
 
 
 def _numbered(n: int) -> list:
     return [str(i) for i in range(n)]
 
 
-# --- CIFAR python format ----------------------------------------------------------------------
+# --- files: CIFAR python format, .npz, image folders ---------------------------------------------
 
 
-class _CifarUnpickler(pickle.Unpickler):
-    """Unpickle CIFAR batch files only: dicts, lists, bytes and numpy arrays, nothing executable."""
-
-    ALLOWED = {
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-        ("numpy.core.multiarray", "scalar"),
-        ("numpy._core.multiarray", "scalar"),
-        ("_codecs", "encode"),
-    }
-
-    def find_class(self, module, name):
-        if (module, name) in self.ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"a CIFAR batch file may not contain {module}.{name}")
+def from_cifar(path: Path) -> Data:
+    """The tarball from https://www.cs.toronto.edu/~kriz/cifar.html, or its extracted folder (netspec.train.cifar)."""
+    files = cifar.read_tar(path) if path.is_file() else cifar.read_folder(cifar.folder(path))
+    x_train, y_train, x_test, y_test, names = cifar.arrays(files, str(path))
+    y_train, y_test = class_ids(y_train, f"--data {path}", "labels"), class_ids(y_test, f"--data {path}", "labels")
+    return Data(x_train, y_train, x_test, y_test, names, str(path))
 
 
-def read_batch(raw: bytes) -> dict:
-    """One CIFAR pickle (data_batch_1, test_batch, train, test, batches.meta, meta) as a dict of str keys."""
-    try:
-        batch = _CifarUnpickler(io.BytesIO(raw), encoding="bytes").load()
-    except Exception as exc:
-        raise UsageError(f"not a CIFAR python batch file ({exc})") from None
-    return {k.decode() if isinstance(k, bytes) else k: v for k, v in batch.items()}
-
-
-CIFAR10_FILES = ["data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch"]
-
-
-def _cifar_folder(path: Path) -> Path | None:
-    for candidate in (path, path / "cifar-10-batches-py", path / "cifar-100-python"):
-        if (candidate / "test_batch").is_file() or (candidate / "test").is_file():
-            return candidate
-    return None
-
-
-def _read_folder(folder: Path) -> dict:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
-
-
-def from_cifar_tar(path: Path) -> Data:
-    """The tarball from https://www.cs.toronto.edu/~kriz/cifar.html, read without extracting it."""
-    files = {}
-    try:
-        with tarfile.open(path) as tar:
-            for member in tar.getmembers():
-                name = Path(member.name).name
-                if member.isfile() and name in (*CIFAR10_FILES, "batches.meta", "train", "test", "meta"):
-                    files[name] = tar.extractfile(member).read()
-    except (tarfile.TarError, OSError) as exc:
-        raise UsageError(f"--data {path}: cannot read the tarball ({exc})") from None
-    return from_cifar_files(files, str(path))
-
-
-def from_cifar_files(files: dict, where: str) -> Data:
-    """CIFAR-10 (data_batch_1..5, test_batch) or CIFAR-100 (train, test) batch files by name."""
-    if "test_batch" in files:
-        missing = [n for n in CIFAR10_FILES if n not in files]
-        if missing:
-            raise UsageError(f"--data {where}: a CIFAR-10 copy needs {', '.join(missing)} too")
-        train = [read_batch(files[n]) for n in CIFAR10_FILES[:5]]
-        test = read_batch(files["test_batch"])
-        label_key, meta_name, names_key = "labels", "batches.meta", "label_names"
-    elif "train" in files and "test" in files:
-        train, test = [read_batch(files["train"])], read_batch(files["test"])
-        label_key, meta_name, names_key = "fine_labels", "meta", "fine_label_names"
-    else:
-        raise UsageError(f"--data {where}: no CIFAR batch files (data_batch_1..5 and test_batch) found")
-    x_train = np.concatenate([_images(b["data"]) for b in train])
-    y_train = np.concatenate([np.asarray(b[label_key], dtype=np.int64) for b in train])
-    names = _numbered(int(max(y_train.max(), 0)) + 1)
-    if meta_name in files:
-        names = [n.decode() if isinstance(n, bytes) else str(n) for n in read_batch(files[meta_name])[names_key]]
-    return Data(x_train, y_train, _images(test["data"]), np.asarray(test[label_key], dtype=np.int64), names, where)
-
-
-def _images(rows) -> np.ndarray:
-    """CIFAR rows of 3072 bytes (1024 red, 1024 green, 1024 blue) -> N x 32 x 32 x 3."""
-    return np.asarray(rows, dtype=np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
-
-
-# --- .npz and image folders -------------------------------------------------------------------
-
-
-def from_npz(path: Path) -> Data:
-    """An .npz with x_train, y_train, x_test, y_test (and optionally class_names)."""
-    with np.load(path, allow_pickle=False) as npz:
-        missing = [k for k in ("x_train", "y_train", "x_test", "y_test") if k not in npz.files]
-        if missing:
-            raise UsageError(
-                f"--data {path}: the .npz has {', '.join(npz.files) or 'no arrays'}; it also needs {', '.join(missing)}"
-            )
-        arrays = {k: npz[k] for k in npz.files}
-    y_train, y_test = (_class_ids(arrays[k], path, k) for k in ("y_train", "y_test"))
-    count = int(max(y_train.max(), y_test.max())) + 1
-    names = [str(n) for n in arrays["class_names"]] if "class_names" in arrays else _numbered(count)
+def from_npz(path: Path, limit: int | None = None) -> Data:
+    """An .npz with x_train, y_train, x_test, y_test (and optionally class_names), read within bounds."""
+    if npz.is_npy(path):
+        raise UsageError(
+            f"--data {path}: this is a bare .npy array (numpy.save); netspec needs an .npz with x_train, "
+            "y_train, x_test and y_test: numpy.savez(PATH, x_train=..., y_train=..., x_test=..., y_test=...)"
+        )
+    arrays = npz.read(path, limit)
+    y_train, y_test = (class_ids(arrays[k], f"--data {path}", k) for k in ("y_train", "y_test"))
+    names = arrays.get("class_names")
+    names = None if names is None else [n.decode("utf-8", "replace") if isinstance(n, bytes) else str(n) for n in names]
     return Data(arrays["x_train"], y_train, arrays["x_test"], y_test, names, str(path))
 
 
-def _class_ids(y: np.ndarray, path, key: str) -> np.ndarray:
+def class_ids(y: np.ndarray, where: str, key: str) -> np.ndarray:
+    """Labels as int64 class ids (from ids or one-hot rows), refusing what cannot be a class id."""
+    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+        raise UsageError(f"{where}: {key} holds NaN or infinite values; class ids are integers from 0")
     if y.ndim == 2 and y.shape[1] > 1:  # one-hot rows
         return y.argmax(axis=1).astype(np.int64)
     y = y.reshape(-1)
-    if not np.issubdtype(y.dtype, np.integer) and not np.all(y == np.round(y)):
-        raise UsageError(f"--data {path}: {key} must hold integer class ids or one-hot rows")
+    if y.dtype.kind == "f" and not np.all(y == np.round(y)):
+        raise UsageError(f"{where}: {key} must hold integer class ids or one-hot rows")
+    if y.size and y.min() < 0:
+        raise UsageError(f"{where}: {key} holds the negative class id {y.min():g}; class ids count from 0")
+    if y.size and y.max() >= 2**31:
+        raise UsageError(f"{where}: {key} holds the class id {y.max():g}, more classes than any model has")
     return y.astype(np.int64)
 
 
 def from_image_folder(path: Path, input_shape: tuple) -> Data:
-    """root/<class>/*.png, or root/train/<class>/ and root/test/<class>/; without train/test, every 10th image is test."""
-    if (path / "train").is_dir() and (path / "test").is_dir():
-        names = _class_dirs(path / "train")
-        x_train, y_train = _read_images(path / "train", names, input_shape)
-        x_test, y_test = _read_images(path / "test", names, input_shape)
-    else:
-        names = _class_dirs(path)
-        x, y = _read_images(path, names, input_shape)
-        test = np.arange(len(x)) % 10 == 9
-        x_train, y_train, x_test, y_test = x[~test], y[~test], x[test], y[test]
+    """root/<class>/*.png, or root/train/<class>/ and root/test/<class>/ (netspec.train.images)."""
+    x_train, y_train, x_test, y_test, names = images.read_folder(path, input_shape)
     return Data(x_train, y_train, x_test, y_test, names, str(path))
-
-
-def _class_dirs(root: Path) -> list:
-    names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    if not names:
-        raise UsageError(f"--data {root}: expected one sub-folder of images per class; found none")
-    return names
-
-
-def _read_images(root: Path, names: list, input_shape: tuple):
-    images, labels = [], []
-    for label, name in enumerate(names):
-        for file in sorted((root / name).iterdir()):
-            if file.suffix.lower() in IMAGE_SUFFIXES:
-                images.append(read_image(file, input_shape))
-                labels.append(label)
-    if not images:
-        raise UsageError(f"--data {root}: no images ({', '.join(sorted(IMAGE_SUFFIXES))}) in its class folders")
-    return np.stack(images), np.asarray(labels, dtype=np.int64)
-
-
-def read_image(file: Path, input_shape: tuple) -> np.ndarray:
-    """An image file as uint8 H x W x C, resized and converted to the model's input shape."""
-    from PIL import Image, UnidentifiedImageError
-
-    height, width = input_shape[0], input_shape[1]
-    channels = input_shape[2] if len(input_shape) == 3 else 1
-    try:
-        with Image.open(file) as image:
-            image = image.convert("L" if channels == 1 else "RGB").resize((width, height), Image.BILINEAR)
-            array = np.asarray(image, dtype=np.uint8)
-    except (OSError, UnidentifiedImageError) as exc:
-        raise UsageError(f"{file}: cannot read the image ({exc})") from None
-    return array.reshape(input_shape)
 
 
 # --- synthetic ----------------------------------------------------------------------------------
@@ -334,4 +221,30 @@ def fit_shape(data: Data, input_shape: tuple, num_classes: int) -> Data:
         raise UsageError(
             f"--data {data.source}: it has labels up to {top - 1}, but the model's output has {num_classes} classes"
         )
-    return Data(shaped(data.x_train), data.y_train, shaped(data.x_test), data.y_test, data.class_names, data.source)
+    if not len(data.x_train):
+        raise UsageError(f"--data {data.source}: it has no training examples")
+    names = data.class_names if data.class_names is not None else _numbered(top)
+    if len(names) < top:
+        raise UsageError(f"--data {data.source}: it has labels up to {top - 1}, but names only {len(names)} classes")
+    return Data(shaped(data.x_train), data.y_train, shaped(data.x_test), data.y_test, names, data.source)
+
+
+def split(data: Data, fraction: float) -> tuple:
+    """(x_train, y_train, x_val, y_val): the last `fraction` of the training data held out, or the test split."""
+    if not fraction:
+        parts = data.x_train, data.y_train, data.x_test, data.y_test
+    else:
+        held = max(1, int(round(len(data.x_train) * fraction)))
+        parts = data.x_train[:-held], data.y_train[:-held], data.x_train[-held:], data.y_train[-held:]
+    if len(parts[0]) == 0 or len(parts[2]) == 0:
+        if fraction:
+            raise UsageError(
+                f"--data {data.source}: validation_split {fraction:g} of {len(data.x_train)} training examples "
+                f"leaves {len(parts[0])} to train on and {len(parts[2])} to validate; "
+                "use a smaller validation_split or more examples"
+            )
+        raise UsageError(
+            f"--data {data.source}: it has {len(parts[0])} training and {len(parts[2])} test examples; "
+            "training needs both (or set train.validation_split to validate on part of the training data)"
+        )
+    return parts

@@ -76,9 +76,11 @@ def evaluate_target(keras, target, source: str | None, limit: int | None) -> dic
         raise UsageError(f"{path} was not written by netspec train; say which data to use with --data")
     shape = tuple(note.get("input_shape") or model.input_shape[1:])
     classes = int(model.output_shape[-1])
-    test = data.load(source, shape, classes)
+    test = data.load(source, shape, classes, limit)
     if not note:
         note = {"rescale": 1, "class_names": test.class_names}
-    x, y = test.x_test[:limit] if limit else test.x_test, test.y_test[:limit] if limit else test.y_test
+    x, y = test.x_test, test.y_test
+    if not len(x):
+        raise UsageError(f"--data {test.source}: it has no test examples to evaluate on")
     loss = "sparse_categorical_crossentropy" if note.get("labels") == "sparse" else "categorical_crossentropy"
     return evaluate(keras, model, x, y, note, loss)

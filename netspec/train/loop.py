@@ -139,7 +139,7 @@ def train(spec, request: Request, echo) -> Outcome:
         echo(note_batch)
 
     dataset = data.load(chosen.dataset, input_shape, num_classes, chosen.limit)
-    x_train, y_train, x_val, y_val = _split(dataset, chosen.validation_split)
+    x_train, y_train, x_val, y_val = data.split(dataset, chosen.validation_split)
     echo(f"data: {dataset.source}: {len(x_train)} train, {len(x_val)} validation examples")
 
     run = _run_dir(spec, request, chosen, placement, deterministic)
@@ -199,13 +199,6 @@ def train(spec, request: Request, echo) -> Outcome:
     if run is not None:
         _finish(model, run, note, outcome)
     return outcome
-
-
-def _split(dataset: data.Data, fraction: float):
-    if not fraction:
-        return dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test
-    held = max(1, int(round(len(dataset.x_train) * fraction)))
-    return dataset.x_train[:-held], dataset.y_train[:-held], dataset.x_train[-held:], dataset.y_train[-held:]
 
 
 def _run_dir(spec, request: Request, chosen, placement, deterministic: bool) -> Path | None:

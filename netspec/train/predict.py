@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import data, modelfile
+from . import images as image_files
+from . import modelfile
 
 
 def predict(keras, model_path: Path, images: list[Path], top: int) -> list[tuple[Path, list]]:
@@ -14,7 +15,8 @@ def predict(keras, model_path: Path, images: list[Path], top: int) -> list[tuple
     note = modelfile.read_note(model_path)
     model = modelfile.load(keras, model_path, compile=False)
     shape = tuple(note.get("input_shape") or model.input_shape[1:])
-    batch = np.stack([data.read_image(Path(p), shape) for p in images]).astype("float32") * note.get("rescale", 1)
+    pixels = np.stack([image_files.read_image(Path(p), shape) for p in images])
+    batch = pixels.astype("float32") * note.get("rescale", 1)
     return ranked(images, model.predict(batch, verbose=0), note.get("class_names"), top)
 
 
