@@ -71,7 +71,7 @@ def test_defaults_apply_under_explicit_arguments():
 def test_vars_arithmetic_and_interpolation():
     scope = Scope({"w": 32, "x": "${w * 2}", "tag": "conv_${w}", "lr": "${1 / 4}"})
     assert substitute(["${x}", "${tag}", "${lr}", "${w // 3 + 1}"], scope) == [64, "conv_32", 0.25, 11]
-    with pytest.raises(SubstitutionError, match="may use only names, numbers"):
+    with pytest.raises(SubstitutionError, match=r"calls __import__\(\), which is not one of int, round"):
         substitute("${__import__('os')}", scope)
     with pytest.raises(SubstitutionError, match="divides by zero"):
         substitute("${w / 0}", scope)
