@@ -313,10 +313,10 @@ def _call(node, scope, expr):
 def _index(node, scope, expr):
     target = _eval(node.value, scope, expr)
     index = _eval(node.slice, scope, expr)
-    if not isinstance(target, list):
-        raise SubstitutionError(f"'${{{expr}}}' indexes {target!r}, which is not a list")
+    if not isinstance(target, (list, str)):
+        raise SubstitutionError(f"'${{{expr}}}' indexes {target!r}, which is not a list or text")
     if not (isinstance(index, int) and not isinstance(index, bool)) or not -len(target) <= index < len(target):
-        raise SubstitutionError(f"'${{{expr}}}': index {index!r} is outside the list of {len(target)}")
+        raise SubstitutionError(f"'${{{expr}}}': index {index!r} is outside the {len(target)} items of {target!r}")
     return target[index]
 
 
