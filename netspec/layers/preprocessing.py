@@ -105,7 +105,9 @@ RESIZING = LayerType(
         "height": A.pos_int("Output height."),
         "width": A.pos_int("Output width."),
         "interpolation": A.enum(
-            ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"], "How pixels are interpolated.", default="bilinear"
+            ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"],
+            "How pixels are interpolated.",
+            default="bilinear",
         ),
         "crop_to_aspect_ratio": A.boolean("Crop to keep the aspect ratio.", default=False),
         "pad_to_aspect_ratio": A.boolean("Pad to keep the aspect ratio.", default=False),

@@ -38,9 +38,8 @@ __all__ = [
 
 
 def _inputs(data: dict) -> dict:
-    if "inputs" in data:
-        return {name: {"dtype": "float32", **v} for name, v in data["inputs"].items()}
-    return {"input": {"dtype": "float32", **data["input"]}}
+    declared = data["inputs"] if "inputs" in data else {"input": data["input"]}
+    return {name: {**tensor, "dtype": tensor.get("dtype", "float32")} for name, tensor in declared.items()}
 
 
 def check_defaults(data: dict, doc: Document) -> list[Problem]:

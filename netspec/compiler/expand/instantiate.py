@@ -135,8 +135,16 @@ class Instantiator:
         return False if last is None else last
 
     def absent(self, frame: Frame, path, refs, given):
-        """A layer or block use whose `when:` is false: consumers of its name take its (first) input."""
-        source = frame.prev if refs is None else self.resolve_now(refs[0], frame, path)
+        """A layer or block use whose `when:` is false: consumers of its name take its input.
+
+        Of several inputs (a residual Add), the one that is the previous layer, else the first.
+        """
+        source = frame.prev
+        if refs is not None:
+            sources = [self.resolve_now(ref, frame, path) for ref in refs]
+            if None in sources:
+                return False
+            source = frame.prev if frame.prev in sources else sources[0]
         if given is not None and source is not None:
             frame.names.setdefault(given, source)
         return source if source is not None else False
