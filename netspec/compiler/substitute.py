@@ -5,7 +5,7 @@ longer text it is formatted into the string. An expression may use numbers,
 strings, true/false, names, `+ - * / // %`, comparisons, `and or not`,
 `a if c else b`, `x[i]`, a block input's `.shape` and `.channels`, and the
 functions in FUNCTIONS -- nothing else is evaluated. Every number obeys one
-rule (finite, at most MAX_MAGNITUDE), and interpolated text is at most
+rule (floats finite, integers within 64 bits), and interpolated text is at most
 MAX_TEXT characters.
 """
 
@@ -197,10 +197,10 @@ def evaluate(expr: str, scope: Scope):
 
 
 def check_number(value, expr: str):
-    """The one number rule: finite, and no larger in magnitude than a signed 64-bit integer."""
+    """The one number rule: floats finite, integers within a signed 64-bit integer."""
     if isinstance(value, float) and not math.isfinite(value):
         raise SubstitutionError(f"'${{{expr}}}' is {value}, not a finite number")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
         raise SubstitutionError(f"'${{{expr}}}' is {value:.3g}, beyond the 64-bit range of any Keras argument")
     return value
 
@@ -287,7 +287,7 @@ def _compare(node, scope, expr):
 def _call(node, scope, expr):
     name = node.func.id if isinstance(node.func, ast.Name) else None
     if name not in FUNCTIONS:
-        shown = name or ast.unparse(node.func)
+        shown = name or f"({ast.unparse(node.func)})"
         hint = did_you_mean(shown, FUNCTIONS)
         raise SubstitutionError(
             f"'${{{expr}}}' calls {shown}(), which is not one of {', '.join(FUNCTIONS)}.{hint}".rstrip(".")

@@ -229,7 +229,8 @@ def _explain(error, path, locate, subject_of, layer: LayerType | None = None) ->
             _stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}.{hint}".rstrip("."))
         ]
     if v == "type":
-        return [_stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}")]
+        hint = _integer_hint(schema, inst)
+        return [_stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}{hint}")]
     if v == "pattern":
         return [
             _stub(
@@ -256,6 +257,15 @@ def _explain(error, path, locate, subject_of, layer: LayerType | None = None) ->
     if v == "not":
         return [_stub(locate, path, f"{subject}: {inst!r} is not allowed here")]
     return [_stub(locate, path, f"{subject}: {error.message}")]
+
+
+def _integer_hint(schema: dict, value) -> str:
+    """Where an integer is needed and a float arrived: how to make one."""
+    if schema.get("type") != "integer" or not isinstance(value, float) or not math.isfinite(value):
+        return ""
+    if value.is_integer():
+        return f"; write {int(value)}, or wrap the expression in ${{int(...)}}"
+    return "; wrap the expression in ${int(...)}, ${round(...)} or ${ceil(...)}"
 
 
 def _explain_any(error, path, locate, subject_of, layer) -> list[Problem]:
