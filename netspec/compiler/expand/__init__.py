@@ -76,6 +76,8 @@ def expand(data: dict, doc: Document, budget: Budget | None = None) -> tuple[Fla
     )
     expander.run(top, data["layers"])
     problems += expander.problems
+    if expander.too_big:
+        return None, problems  # the layers made so far are no spec to check further
     problems += resolve_pending(expander.pending, expander.layers, doc)
     outputs, found = resolve_outputs(data, doc, expander.layers, inputs, top.names)
     problems += found

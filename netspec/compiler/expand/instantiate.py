@@ -56,6 +56,7 @@ class Instantiator:
         self.stack: list[str] = []
         self.sizes: dict[str, int] = {}
         self.shapes = Shapes(inputs, self.by_name)
+        self.too_big = False
 
     def report(self, path, message, key=False):
         self.problems.append(self.doc.problem(path, message, key))
@@ -66,6 +67,7 @@ class Instantiator:
             self.emit(frame, items)
         except TooBig as exc:
             self.report(self._too_big_at, str(exc))
+            self.too_big = True
 
     # ---- items ----
 
@@ -100,6 +102,9 @@ class Instantiator:
     def repeat_count(self, item, frame: Frame, path) -> int | None:
         if not isinstance(item, dict) or "repeat" not in item:
             return 1
+        if item["repeat"] == 0 and not isinstance(item["repeat"], bool):
+            self.report(path + ("repeat",), "repeat: 0 written as a number leaves the item out; delete it instead")
+            return None
         count = substitute(item["repeat"], frame.vars, lambda p, m: self.report(path + ("repeat",) + p, m))
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             self.report(path + ("repeat",), f"repeat must be an integer ≥ 0; received {count!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -62,6 +63,7 @@ def _layer_data(layer: FlatLayer) -> dict:
     return item
 
 
+@functools.cache
 def snake(type_name: str) -> str:
     """Keras' automatic layer-name stem: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d."""
     name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", type_name)
