@@ -20,6 +20,7 @@ from .budget import MAX_BYTES, MAX_LAYERS, MAX_VALUES, Budget
 from .instantiate import MAX_BLOCK_DEPTH, Frame, Instantiator, merge_defaults
 from .names import resolve_outputs, resolve_pending
 from .record import FlatLayer, FlatSpec, snake
+from .sites import instances_of, place
 from .vars import scale_names, select_scale, substitute_vars
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "MAX_LAYERS",
     "MAX_VALUES",
     "expand",
+    "instances_of",
+    "place",
     "scale_names",
     "select_scale",
     "snake",
@@ -75,10 +78,10 @@ def expand(data: dict, doc: Document, budget: Budget | None = None) -> tuple[Fla
         prev=next(iter(inputs)) if len(inputs) == 1 else None,
     )
     expander.run(top, data["layers"])
-    problems += expander.problems
+    sited = expander.sited + resolve_pending(expander.pending, expander.layers, doc)
+    problems += place(sited, doc, expander.instances)
     if expander.too_big:
         return None, problems  # the layers made so far are no spec to check further
-    problems += resolve_pending(expander.pending, expander.layers, doc)
     outputs, found = resolve_outputs(data, doc, expander.layers, inputs, top.names)
     problems += found
     name = data.get("name") or re.sub(r"[^A-Za-z0-9_-]", "_", _stem(doc.path)) or "model"

@@ -48,7 +48,9 @@ class Instantiator:
         self.top_vars = top_vars
         self.blocks = data.get("blocks") or {}
         self.budget = budget
-        self.problems: list[Problem] = []
+        self.sited: list[tuple[Problem, tuple]] = []  # (problem, the instance chain that met it)
+        self.site: tuple = ()
+        self.instances: dict[str, list[str]] = {}  # block name -> its instances, as they are made
         self.layers: list[FlatLayer] = []
         self.by_name: dict[str, FlatLayer] = {}
         self.pending: list[tuple[FlatLayer, list, dict, tuple]] = []
@@ -58,8 +60,13 @@ class Instantiator:
         self.shapes = Shapes(inputs, self.by_name)
         self.too_big = False
 
-    def report(self, path, message, key=False):
-        self.problems.append(self.doc.problem(path, message, key))
+    def report(self, path, message, key=False, of_definition=False):
+        """A problem at `path`; inside a block body it is kept with the instance that met it (sites.py).
+
+        `of_definition`: a problem of the blocks as written (a cycle), whichever use meets it.
+        """
+        site = self.site if path and path[0] == "blocks" and not of_definition else ()
+        self.sited.append((self.doc.problem(path, message, key), site))
 
     def run(self, frame: Frame, items: list) -> None:
         """Expand the top level; a spec past the size limits stops here, reported at the item that crossed them."""
@@ -76,6 +83,7 @@ class Instantiator:
         for i, item in enumerate(items):
             path = frame.base + (i,)
             self._too_big_at = path
+            self.site = frame.site
             if not isinstance(item, (dict, str)):
                 self.report(path, f"a layer is a type name or a mapping with one type key; received {item!r}")
                 continue
@@ -113,13 +121,13 @@ class Instantiator:
 
     def copy(self, item, frame: Frame, path, scope: Scope, count: int, index: int):
         """Emit one copy of an item; the name of its output, or False when it failed (stop repeating)."""
-        failed = len(self.problems)
+        failed = len(self.sited)
         item = substitute(item, scope, lambda p, m: self.report(path + p, m))
-        if len(self.problems) > failed:
+        if len(self.sited) > failed:
             return False
         found = check_item(item, path, self.doc)
         if found:
-            self.problems.extend(found)
+            self.sited += [(problem, self.site if path[0] == "blocks" else ()) for problem in found]
             return False
         kind, raw, meta = I.split(item, path, self.report)
         if kind is None:
@@ -236,17 +244,18 @@ class Instantiator:
     def instance(self, block_name, raw, path, name, refs, frame: Frame):
         if block_name in self.stack:
             chain = " → ".join(self.stack + [block_name])
-            self.report(path, f"block '{block_name}' uses itself: {chain}")
+            self.report(path, f"block '{block_name}' uses itself: {chain}", of_definition=True)
             return None
         if len(self.stack) >= MAX_BLOCK_DEPTH:
             chain = " → ".join(self.stack[:3])
-            self.report(path, f"blocks nest more than {MAX_BLOCK_DEPTH} deep: {chain} → ...")
+            self.report(path, f"blocks nest more than {MAX_BLOCK_DEPTH} deep: {chain} → ...", of_definition=True)
             return None
         block = self.blocks[block_name]
         params = I.block_params(block_name, block, raw, I.type_path(self.doc, path, block_name), self.report)
         if params is None:
             return None
         name = name or self.auto_name(block_name, frame)
+        self.instances.setdefault(block_name, []).append(name)
         bound = self.block_inputs(block_name, block, name, refs, frame, path)
         if bound is None:
             return None
@@ -261,13 +270,14 @@ class Instantiator:
             prev=next(iter(bound.values())),
             prefix=f"{name}.",
             instance=name,
-            site=frame.site + ((name, path),),
+            site=frame.site + ((name, block_name, path),),
         )
         self.stack.append(block_name)
         try:
             last = self.emit(inner, block["layers"])
         finally:
             self.stack.pop()
+            self.site = frame.site
         frame.names.setdefault(name.removeprefix(frame.prefix), last)
         return last
 

@@ -6,8 +6,11 @@ from ...problems import Problem, did_you_mean
 from ..load import Document
 
 
-def resolve_pending(pending: list, layers: list, doc: Document) -> list[Problem]:
-    """Resolve the references that expansion could not resolve when it emitted their layer."""
+def resolve_pending(pending: list, layers: list, doc: Document) -> list[tuple[Problem, tuple]]:
+    """Resolve the references that expansion could not resolve when it emitted their layer.
+
+    Returns (problem, site) pairs: the layer's block instance chain goes with each problem.
+    """
     problems = []
     names = {layer.name for layer in layers}
     for flat, refs, scope, path in pending:
@@ -20,7 +23,8 @@ def resolve_pending(pending: list, layers: list, doc: Document) -> list[Problem]
                 where = " in this block (use 'in' for the block's input)" if flat.block else ""
                 message = f"layer '{flat.name}' takes input '{ref}', which names no layer or input{where}."
                 # a single `inputs: name` has no item position; where() falls back to the key's value
-                problems.append(doc.problem(path + ("inputs", j), message + did_you_mean(ref, list(scope))))
+                problem = doc.problem(path + ("inputs", j), message + did_you_mean(ref, list(scope)))
+                problems.append((problem, flat.site))
             else:
                 resolved.append(target)
         flat.inputs = resolved
