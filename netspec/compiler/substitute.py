@@ -5,7 +5,7 @@ longer text it is formatted into the string. An expression may use numbers,
 strings, true/false, names, `+ - * / // %`, comparisons, `and or not`,
 `a if c else b`, `x[i]`, a block input's `.shape` and `.channels`, and the
 functions in FUNCTIONS -- nothing else is evaluated. Every number obeys one
-rule (floats finite, integers within 64 bits), and interpolated text is at most
+rule (numbers.py: integers within 64 bits, floats finite), and interpolated text is at most
 MAX_TEXT characters.
 """
 
@@ -17,9 +17,9 @@ import operator
 import re
 
 from ..problems import did_you_mean
+from .numbers import check_number
 
 VAR = re.compile(r"\$\{([^{}]*)\}")
-MAX_MAGNITUDE = 2**63 - 1  # the 64-bit rule: anything larger fits no Keras argument
 MAX_CHAIN = 50
 MAX_TEXT = 1 << 20
 BLOCK_INPUT = "in"
@@ -185,8 +185,8 @@ def evaluate(expr: str, scope: Scope):
     try:
         tree = ast.parse(_IN_ATTR.sub(_IN_NAME, expr.strip()), mode="eval")
     except SyntaxError as exc:
-        if "digits" in str(exc):
-            raise SubstitutionError(f"'${{{expr[:30]}...}}' has a number beyond {MAX_MAGNITUDE:,}") from None
+        if "integer string conversion" in str(exc):  # a decimal literal of over 4,300 digits
+            raise SubstitutionError(f"'${{{_short(expr)}}}': {check_number(2**63)}") from None
         raise SubstitutionError(f"'${{{expr}}}' is not a name or an expression (see docs/spec.md)") from None
     except (RecursionError, MemoryError, ValueError):
         raise SubstitutionError(f"'${{{expr[:30]}...}}' nests too deeply; split it into vars") from None
@@ -196,13 +196,16 @@ def evaluate(expr: str, scope: Scope):
         raise SubstitutionError(f"'${{{expr[:30]}...}}' nests too deeply; split it into vars") from None
 
 
-def check_number(value, expr: str):
-    """The one number rule: floats finite, integers within a signed 64-bit integer."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise SubstitutionError(f"'${{{expr}}}' is {value}, not a finite number")
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
-        raise SubstitutionError(f"'${{{expr}}}' is {value:.3g}, beyond the 64-bit range of any Keras argument")
+def _checked(value, expr: str):
+    """`value`, once it obeys the one number rule (numbers.py)."""
+    reason = check_number(value)
+    if reason:
+        raise SubstitutionError(f"'${{{_short(expr)}}}': {reason}")
     return value
+
+
+def _short(expr: str) -> str:
+    return expr if len(expr) <= 40 else expr[:30] + "..."
 
 
 def _eval(node, scope: Scope, expr: str):
@@ -212,7 +215,7 @@ def _eval(node, scope: Scope, expr: str):
             return node.id == "true"
         return scope.get(node.id)
     if kind is ast.Constant and type(node.value) in (int, float, bool, str, type(None)):
-        return check_number(node.value, expr)
+        return _checked(node.value, expr)
     if kind is ast.UnaryOp and isinstance(node.op, ast.Not):
         return not _truth(_eval(node.operand, scope, expr), expr)
     if kind is ast.UnaryOp and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -255,10 +258,10 @@ def _arith(node, scope, expr):
     except ZeroDivisionError:
         raise SubstitutionError(f"'${{{expr}}}' divides by zero") from None
     except OverflowError:
-        raise SubstitutionError(f"'${{{expr}}}' overflows; keep numbers below {MAX_MAGNITUDE:,}") from None
+        raise SubstitutionError(f"'${{{_short(expr)}}}': {check_number(float('inf'))}") from None
     if isinstance(node.op, ast.FloorDiv) and isinstance(result, float) and math.isfinite(result):
         result = int(result)  # a floor division is a whole number, whatever its operands
-    return check_number(result, expr)
+    return _checked(result, expr)
 
 
 def _bool_op(node, scope, expr):
@@ -303,7 +306,7 @@ def _call(node, scope, expr):
         count = f"{least}" if least == most else f"{least} to {most}"
         raise SubstitutionError(f"'${{{expr}}}': {name}() takes {count} arguments; received {len(args) + len(kwargs)}")
     try:
-        return check_number(func(*args, **kwargs), expr)
+        return _checked(func(*args, **kwargs), expr)
     except ZeroDivisionError:
         raise SubstitutionError(f"'${{{expr}}}' divides by zero") from None
     except (OverflowError, ValueError) as exc:
