@@ -60,9 +60,11 @@ def _normalization_weights(a, inputs):
     }
 
 
-def _image_size(name: str, a, inputs):
-    shape = inputs[0]
-    return (a["height"], a["width"], shape[-1])
+def _image_size(a, inputs):
+    return (a["height"], a["width"], inputs[0][-1])
+
+
+_SIZE = {"height": A.pos_int("Output height."), "width": A.pos_int("Output width.")}
 
 
 RESCALING = LayerType(
@@ -102,8 +104,7 @@ RESIZING = LayerType(
     family="preprocessing",
     doc="Resizes images to height x width.",
     args={
-        "height": A.pos_int("Output height."),
-        "width": A.pos_int("Output width."),
+        **_SIZE,
         "interpolation": A.enum(
             ["bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"],
             "How pixels are interpolated.",
@@ -117,7 +118,7 @@ RESIZING = LayerType(
         "data_format": A.DATA_FORMAT,
     },
     required=("height", "width"),
-    shape=lambda a, inputs: _image_size("Resizing", a, inputs),
+    shape=_image_size,
     label=lambda a: f"{a['height']}x{a['width']}",
     ranks=(3,),
 )
@@ -126,13 +127,9 @@ CENTER_CROP = LayerType(
     name="CenterCrop",
     family="preprocessing",
     doc="Crops the central height x width of images (resizing first when they are smaller).",
-    args={
-        "height": A.pos_int("Output height."),
-        "width": A.pos_int("Output width."),
-        "data_format": A.DATA_FORMAT,
-    },
+    args={**_SIZE, "data_format": A.DATA_FORMAT},
     required=("height", "width"),
-    shape=lambda a, inputs: _image_size("CenterCrop", a, inputs),
+    shape=_image_size,
     label=lambda a: f"{a['height']}x{a['width']}",
     ranks=(3,),
 )
