@@ -2,8 +2,9 @@
 
 Small passes, each in its own module: vars.py (the chosen scale, then top-level
 `${...}`), instantiate.py (blocks, repeat and `when`, with defaults merged and
-names given as each layer is emitted), names.py (references resolved, outputs
-found). The result (FlatSpec, record.py) is what every later stage reads, and
+names given as each layer is emitted; blocks.py holds what it reads of a block),
+names.py (references resolved, outputs found), sites.py (problems inside block
+instances placed at their uses). The result (FlatSpec, record.py) is what every later stage reads, and
 `netspec expand` prints it: a plain spec with no vars, blocks, defaults or
 repeats, in which every layer has a name. budget.py bounds what is produced.
 """
@@ -16,8 +17,9 @@ from ...layers import known_names, lookup
 from ...problems import Problem, did_you_mean
 from ..load import Document
 from ..substitute import Scope
+from .blocks import MAX_BLOCK_DEPTH, merge_defaults
 from .budget import MAX_BYTES, MAX_LAYERS, MAX_VALUES, Budget
-from .instantiate import MAX_BLOCK_DEPTH, Frame, Instantiator, merge_defaults
+from .instantiate import Frame, Instantiator
 from .names import resolve_outputs, resolve_pending
 from .record import FlatLayer, FlatSpec, snake
 from .sites import instances_of, place

@@ -17,12 +17,10 @@ from ..load import Document
 from ..substitute import Scope, Tensor, substitute
 from ..validate import check_item
 from . import items as I
+from .blocks import MAX_BLOCK_DEPTH, arity_problem, declared_inputs, layers_per_use, merge_defaults
 from .budget import MAX_LAYERS, Budget, TooBig
 from .record import FlatLayer, snake
 from .shapes import Shapes
-
-MAX_BLOCK_DEPTH = 64
-DEFAULT_INPUTS = ["in"]
 
 
 @dataclass
@@ -91,7 +89,7 @@ class Instantiator:
             if count is None:
                 continue
             kind = item if isinstance(item, str) else next((k for k in item if k not in I.META_KEYS), None)
-            if len(self.layers) + count * self.size_of(kind) > MAX_LAYERS:
+            if len(self.layers) + count * layers_per_use(self.blocks, kind, self.sizes) > MAX_LAYERS:
                 self._too_big_at = path + ("repeat",) if isinstance(item, dict) and "repeat" in item else path
                 raise TooBig(f"the spec expands to more than {MAX_LAYERS:,} layers")
             given = item.get("name") if isinstance(item, dict) else None
@@ -161,24 +159,6 @@ class Instantiator:
         if given is not None and source is not None:
             frame.names.setdefault(given, source)
         return source if source is not None else False
-
-    def size_of(self, kind, depth: int = 0) -> int:
-        """Layers one use of `kind` adds, counting literal repeats: refuses a repeat bomb before expanding it.
-
-        A lower bound (1 where a repeat is a ${parameter}, or for a cycle, reported when expanded).
-        """
-        if kind not in self.blocks or depth > MAX_BLOCK_DEPTH or not isinstance(self.blocks[kind], dict):
-            return 1
-        if kind not in self.sizes:
-            self.sizes[kind] = 1
-            total = 0
-            for item in self.blocks[kind].get("layers") or []:
-                inner = item if isinstance(item, str) else next(iter(k for k in item if k not in I.META_KEYS), None)
-                repeat = item.get("repeat", 1) if isinstance(item, dict) else 1
-                repeat = repeat if isinstance(repeat, int) and not isinstance(repeat, bool) and repeat > 0 else 1
-                total += repeat * (self.size_of(inner, depth + 1) if isinstance(inner, str) else 1)
-            self.sizes[kind] = total
-        return self.sizes[kind]
 
     # ---- one layer ----
 
@@ -283,22 +263,13 @@ class Instantiator:
 
     def block_inputs(self, block_name, block, name, refs, frame: Frame, path) -> dict | None:
         """The block's declared inputs (default: `in`) bound to the use's inputs: (or the previous layer)."""
-        declared = block.get("inputs") or DEFAULT_INPUTS
-        declared = [declared] if isinstance(declared, str) else list(declared)
-        if refs is None:
-            if len(declared) > 1 or frame.prev is None:
-                wanted = ", ".join(declared)
-                self.report(path, f"block instance '{name}' takes inputs {wanted}; list them in inputs: at the use")
-                return None
-            return {declared[0]: frame.prev}
-        if len(refs) != len(declared):
-            wanted = ", ".join(declared)
-            self.report(
-                path + ("inputs",),
-                f"block instance '{name}' takes {len(declared)} input{'s' if len(declared) > 1 else ''} "
-                f"({wanted}); received {len(refs)}",
-            )
+        declared = declared_inputs(block)
+        wrong = arity_problem(declared, name, refs, frame.prev)
+        if wrong:
+            self.report(path if refs is None else path + ("inputs",), wrong)
             return None
+        if refs is None:
+            return {declared[0]: frame.prev}
         sources = [self.resolve_now(ref, frame, path) for ref in refs]
         return None if None in sources else dict(zip(declared, sources, strict=True))
 
@@ -310,15 +281,3 @@ class Instantiator:
         path = ("blocks", block_name, "defaults")
         local = substitute(local, scope, lambda p, m: self.report(path + p, m))
         return merge_defaults(outer, local, path)
-
-
-def merge_defaults(outer: dict, local: dict, path: tuple) -> dict:
-    """Defaults as {layer type: {argument: (value, where it is written)}}, `local` over `outer`."""
-    merged = dict(outer)
-    for type_name, args in local.items():
-        layer_type = lookup(type_name)
-        if layer_type is None or not isinstance(args, dict):
-            continue  # reported once, by check_defaults
-        own = {arg: (value, path + (type_name, arg)) for arg, value in args.items()}
-        merged[layer_type.name] = {**(outer.get(layer_type.name) or {}), **own}
-    return merged
