@@ -59,9 +59,6 @@ def place(sited: list[tuple[Problem, tuple]], doc: Document, instances: dict[str
             continue
         for site, problem in found:
             line, col = doc.where(site[0][2])
-            message = (
-                f"block instance '{site[-1][0]}': {problem.message} "
-                f"(in block '{block}', {problem.path}:{problem.line}:{problem.col})"
-            )
+            message = f"block instance '{site[-1][0]}': {problem.message} (in block '{block}', line {problem.line}, column {problem.col})"
             out.append(Problem(problem.path, line, col, message))
     return out
