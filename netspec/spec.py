@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .compiler.analyse import Analysis, analyse
 from .compiler.checks import run_checks
-from .compiler.expand import FlatSpec, expand, scale_names, select_scale, substitute_vars
+from .compiler.expand import FlatSpec, expand, place_named, scale_names, select_scale, substitute_vars
 from .compiler.graph import build_graph
 from .compiler.load import Document, load_text, read_file
 from .compiler.overrides import apply_overrides
@@ -91,8 +91,12 @@ def compile_document(doc: Document, overrides=(), scale: str | None = None) -> S
     graph = build_graph(flat)
     problems = run_checks(flat, graph)
     if problems:
-        raise SpecError(problems)
-    return Spec(doc, flat, graph, analyse(flat, graph))
+        raise SpecError(place_named(problems, flat))
+    try:
+        analysis = analyse(flat, graph)
+    except SpecError as exc:  # a shape problem inside a block instance is reported at its use
+        raise SpecError(place_named(exc.problems, flat)) from None
+    return Spec(doc, flat, graph, analysis)
 
 
 def load(path: str | Path, overrides=(), scale: str | None = None) -> Spec:

@@ -22,7 +22,7 @@ from .budget import MAX_BYTES, MAX_LAYERS, MAX_VALUES, Budget
 from .instantiate import Frame, Instantiator
 from .names import resolve_outputs, resolve_pending
 from .record import FlatLayer, FlatSpec, snake
-from .sites import instances_of, place
+from .sites import instances_of, place, place_named
 from .vars import scale_names, select_scale, substitute_vars
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "expand",
     "instances_of",
     "place",
+    "place_named",
     "scale_names",
     "select_scale",
     "snake",

@@ -8,6 +8,8 @@ instance of the block has it, it is reported once, at the definition, listing th
 
 from __future__ import annotations
 
+import re
+
 from ...problems import Problem
 from ..load import Document
 
@@ -62,3 +64,17 @@ def place(sited: list[tuple[Problem, tuple]], doc: Document, instances: dict[str
             message = f"block instance '{site[-1][0]}': {problem.message} (in block '{block}', line {problem.line}, column {problem.col})"
             out.append(Problem(problem.path, line, col, message))
     return out
+
+
+_NAMED = re.compile(r"layer '([^']+)'")
+
+
+def place_named(problems: list[Problem], flat) -> list[Problem]:
+    """Problems of later stages that name their layer (`layer 'res_1.conv'`), placed as `place` does."""
+    by_name = {layer.name: layer for layer in flat.layers}
+    sited = []
+    for problem in problems:
+        match = _NAMED.search(problem.message)
+        layer = by_name.get(match.group(1)) if match else None
+        sited.append((problem, layer.site if layer is not None else ()))
+    return place(sited, flat.doc, instances_of(flat.layers))
