@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import netspec
 from netspec.compiler.substitute import Scope, SubstitutionError, substitute
@@ -248,3 +250,46 @@ def test_expanding_a_spec_with_every_construct_twice_changes_nothing():
     again = netspec.loads(once)
     assert dump_spec(again.expanded()) == once
     assert again.summary().total("params") == 7_856_239
+
+
+_ATOMS = st.one_of(st.integers(-50, 50), st.sampled_from(["w", "index", "1.5", "true", "'same'"]))
+
+
+def _expressions(depth: int = 3):
+    ops = ["+", "-", "*", "//", "%", "/", "<", "==", "and", "or", "if"]
+    if depth == 0:
+        return _ATOMS.map(str)
+    inner = _expressions(depth - 1)
+    binary = st.tuples(inner, st.sampled_from(ops), inner, inner).map(
+        lambda t: f"({t[0]} if {t[2]} else {t[3]})" if t[1] == "if" else f"({t[0]} {t[1]} {t[2]})"
+    )
+    calls = st.tuples(st.sampled_from(["int", "abs", "round", "floor", "ceil"]), inner).map(lambda t: f"{t[0]}({t[1]})")
+    return st.one_of(inner, binary, calls, inner.map(lambda e: f"(not {e})"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_expressions())
+def test_expressions_agree_with_python_or_fail_cleanly(expr):
+    """Whatever the expression, the result is Python's (a floor division made whole) or a SubstitutionError."""
+    import math
+
+    names = {"w": 8, "index": 2, "true": True, "floor": math.floor, "ceil": math.ceil}
+    try:
+        expected = eval(expr, {"__builtins__": {"int": int, "abs": abs, "round": round}}, names)  # noqa: S307
+    except (ArithmeticError, TypeError, ValueError, SyntaxError):
+        expected = SubstitutionError
+    try:
+        result = substitute(f"${{{expr}}}", Scope({"w": 8, "index": 2}))
+    except SubstitutionError:
+        return  # refused with a message; stricter than Python where types mix
+    assert expected is not SubstitutionError, expr
+    assert result == expected, expr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_in_an_expression_is_evaluated_or_refused_with_a_message(text):
+    try:
+        substitute("${" + text.replace("}", "") + "}", Scope({"w": 8}))
+    except SubstitutionError as exc:
+        assert str(exc).startswith("'${") or "names no var" in str(exc) or "circle" in str(exc)
