@@ -293,3 +293,36 @@ def test_any_text_in_an_expression_is_evaluated_or_refused_with_a_message(text):
         substitute("${" + text.replace("}", "") + "}", Scope({"w": 8}))
     except SubstitutionError as exc:
         assert str(exc).startswith("'${") or "names no var" in str(exc) or "circle" in str(exc)
+
+
+def test_a_block_use_with_when_false_or_no_copies_is_absent():
+    text = (
+        HEAD
+        + """vars: {extra: 0}
+blocks:
+  pair:
+    layers:
+      - Dense: 4
+      - Dense: 4
+layers:
+  - Flatten
+  - pair: {}
+    name: optional
+    when: ${extra > 0}
+  - pair: {}
+    repeat: ${extra}
+  - Dense: 2
+    inputs: optional
+"""
+    )
+    assert [(n, i) for n, _, _, i in layers_of(text)] == [("flatten_1", ["input"]), ("dense_1", ["flatten_1"])]
+    with_extra = netspec.loads(text, overrides=["vars.extra=1"]).flat.layers
+    assert [layer.name for layer in with_extra] == [
+        "flatten_1",
+        "optional.dense_1",
+        "optional.dense_2",
+        "pair_1.dense_1",
+        "pair_1.dense_2",
+        "dense_1",
+    ]
+    assert with_extra[-1].inputs == ["optional.dense_2"]
