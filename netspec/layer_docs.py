@@ -24,6 +24,7 @@ FAMILY_ORDER = [
     "pooling",
     "reshape",
     "merge",
+    "preprocessing",
 ]
 
 

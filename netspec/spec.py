@@ -11,12 +11,12 @@ from pathlib import Path
 
 from .compiler.analyse import Analysis, analyse
 from .compiler.checks import run_checks
-from .compiler.expand import FlatSpec, expand, substitute_vars
+from .compiler.expand import FlatSpec, expand, place_named, scale_names, select_scale, substitute_vars
 from .compiler.graph import build_graph
-from .compiler.overrides import apply_overrides
-from .problems import SpecError
-from .compiler.validate import check_structure
 from .compiler.load import Document, load_text, read_file
+from .compiler.overrides import apply_overrides
+from .compiler.validate import check_structure
+from .problems import SpecError, UsageError
 
 
 class Spec:
@@ -79,11 +79,16 @@ class Spec:
         return f"<netspec.Spec {self.name}: {len(self.flat.layers)} layers>"
 
 
-def compile_document(doc: Document, overrides=()) -> Spec:
-    """Run every stage after loading; raise SpecError with all problems of the stage that failed."""
+def compile_document(doc: Document, overrides=(), scale: str | None = None) -> Spec:
+    """Run every stage after loading; raise SpecError with all problems of the stage that failed.
+
+    `scale` names one of the spec's scales (default: its `scale:`, else the vars as written).
+    """
+    problems = select_scale(doc, scale)
     if overrides:
         apply_overrides(doc, overrides)
-    data, problems = substitute_vars(doc)
+    data, found = substitute_vars(doc)
+    problems += found
     problems += check_structure(Document(doc.path, data, doc.positions, doc.key_positions))
     if problems:
         raise SpecError(problems)
@@ -95,15 +100,27 @@ def compile_document(doc: Document, overrides=()) -> Spec:
     graph = build_graph(flat)
     problems = run_checks(flat, graph)
     if problems:
-        raise SpecError(problems)
-    return Spec(doc, flat, graph, analyse(flat, graph))
+        raise SpecError(place_named(problems, flat))
+    try:
+        analysis = analyse(flat, graph)
+    except SpecError as exc:  # a shape problem inside a block instance is reported at its use
+        raise SpecError(place_named(exc.problems, flat)) from None
+    return Spec(doc, flat, graph, analysis)
 
 
-def load(path: str | Path, overrides=()) -> Spec:
+def load(path: str | Path, overrides=(), scale: str | None = None) -> Spec:
     """Load, check and analyse the spec at `path`; `overrides` are `dotted.path=value` strings."""
-    return compile_document(read_file(path), overrides)
+    return compile_document(read_file(path), overrides, scale)
 
 
-def loads(text: str, path: str = "<string>", overrides=()) -> Spec:
+def loads(text: str, path: str = "<string>", overrides=(), scale: str | None = None) -> Spec:
     """Like load(), from YAML text."""
-    return compile_document(load_text(text, path), overrides)
+    return compile_document(load_text(text, path), overrides, scale)
+
+
+def load_scales(path: str | Path, overrides=()) -> list[tuple[str, Spec]]:
+    """(scale name, compiled spec) for every scale of the spec at `path`, in the order written."""
+    names = scale_names(read_file(path).data)
+    if not names:
+        raise UsageError(f"--scale all: {path} has no scales:")
+    return [(name, compile_document(read_file(path), overrides, name)) for name in names]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .spec import load
+from .compiler.expand import scale_names
+from .scales import ScaleRow, input_text, render_scales, scale_row
+from .spec import load, load_scales
 from .table import _si
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
@@ -25,6 +27,7 @@ class Entry:
     macs: int
     description: str
     complete: bool  # False: some layers are counted by Keras only, at build time
+    scales: list[ScaleRow] = field(default_factory=list)  # one per scale of the spec, in its order
 
 
 def entries(specs: Path = SPECS) -> list[Entry]:
@@ -33,20 +36,19 @@ def entries(specs: Path = SPECS) -> list[Entry]:
     for path in sorted(specs.glob("*.yaml")):
         spec = load(path)
         analysis = spec.summary()
-        shapes = ", ".join(
-            "×".join("?" if d is None else str(d) for d in t["shape"]) for t in spec.flat.inputs.values()
-        )
+        scaled = [scale_row(name, s) for name, s in load_scales(path)] if scale_names(spec.doc.data) else []
         out.append(
             Entry(
                 path,
                 spec.name,
-                shapes,
+                input_text(spec),
                 len(analysis.rows),
                 analysis.total("params"),
                 analysis.total("trainable"),
                 analysis.total("macs"),
                 spec.flat.description,
                 analysis.complete,
+                scaled,
             )
         )
     return out
@@ -73,4 +75,10 @@ def render(rows: list[Entry], root: Path = SPECS.parent) -> str:
             f"| [{row.name}](../{link}) | {row.input} | {row.layers} | {params} | {macs} | "
             f"{row.description.replace('|', '/')} |"
         )
+    for row in rows:
+        if row.scales:
+            default = row.path.name
+            lines += ["", f"## {row.name}: scales", "", f"`netspec summary specs/{default} --scale all`"]
+            lines += ["(activations: one example's layer outputs, float32):", ""]
+            lines += render_scales(row.scales, "markdown").rstrip("\n").split("\n")
     return "\n".join(lines) + "\n"

@@ -61,6 +61,14 @@ CASES = [
     ("ZeroPadding2D", {"padding": [1, 2]}, [5, 5, 2]),
     ("Cropping2D", {"cropping": [[1, 0], [2, 1]]}, [6, 6, 2]),
     ("UpSampling2D", {"size": [2, 3]}, [4, 5, 2]),
+    ("Rescaling", {"scale": 0.5, "offset": 1.0}, [4, 4, 3]),
+    ("Rescaling", {"scale": [0.5, 0.25, 2.0]}, [4, 4, 3]),
+    ("Normalization", {}, [4, 4, 3]),
+    ("Normalization", {"axis": [1, -1]}, [4, 5, 3]),
+    ("Normalization", {"axis": None}, [4, 5, 3]),
+    ("Normalization", {"mean": [0.5, 0.4, 0.3], "variance": [0.1, 0.2, 0.3]}, [4, 4, 3]),
+    ("Resizing", {"height": 7, "width": 5}, [4, 4, 3]),
+    ("CenterCrop", {"height": 2, "width": 3}, [4, 4, 3]),
 ]
 MERGE_CASES = [
     ("Add", {}, [[4, 4, 3], [4, 4, 3]]),

@@ -22,8 +22,14 @@ PUBLISHED = {
     "mobilenet_v2": (3_504_872, 34_112),  # keras.applications.MobileNetV2 (1.0, 224): 3,538,984
     "resnet20_cifar": (272_474, 1_568),  # He et al. 2016: 0.27M
     "cifar_deep15": (1_071_542, 0),  # the article's model.summary()
+    "efficientnet": (5_288_548, 42_023),  # keras.applications.EfficientNetB0 (its default scale): 5,330,571
 }
-KERAS_APPLICATIONS = {"vgg16": "VGG16", "resnet50": "ResNet50", "mobilenet_v2": "MobileNetV2"}
+KERAS_APPLICATIONS = {
+    "vgg16": "VGG16",
+    "resnet50": "ResNet50",
+    "mobilenet_v2": "MobileNetV2",
+    "efficientnet": "EfficientNetB0",
+}
 
 
 def test_zoo_doc_is_current(tmp_path):

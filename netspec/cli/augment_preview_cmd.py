@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import SET_HELP, load_spec
+from .common import SCALE_HELP, SET_HELP, load_spec
 
 
 def augment_preview(
@@ -18,6 +18,7 @@ def augment_preview(
     copies: int = typer.Option(7, "--copies", min=1, max=32, help="Augmented copies of each."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the random transforms."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+    scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
     verbose: bool = typer.Option(False, "--verbose", help="Show TensorFlow's start-up log."),
 ):
     """Write a grid: each row one training image, then augmented copies of it (pixels shown 4x)."""
@@ -28,7 +29,7 @@ def augment_preview(
     from ..train import data as sources
     from ..train.loop import model_io
 
-    loaded = load_spec(spec, overrides)
+    loaded = load_spec(spec, overrides, scale)
     augmentation = loaded.train.get("augmentation") or {}
     if not augment.active(augmentation):
         raise UsageError(f"{loaded.path}: train.augmentation is empty; there is nothing to preview")

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
-from .common import BUILD_DIR, SET_HELP
+from .common import BUILD_DIR, SCALE_HELP, SET_HELP
 
 
 def build(
     spec: Path = typer.Argument(..., help="Spec file to compile."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+    scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
     width: int = typer.Option(100, "--width", min=60, help="Width of the printed table."),
     verbose: bool = typer.Option(False, "--verbose", help="Show TensorFlow's start-up log."),
     allow_large: bool = typer.Option(
@@ -33,7 +34,7 @@ def build(
     from ..spec import load
     from ..table import render_text
 
-    loaded = load(spec, overrides)
+    loaded = load(spec, overrides, scale)
     check_memory(loaded, allow_large=allow_large)
     out, analysis = run_build(loaded, BUILD_DIR, verbose)
     typer.echo(render_text(analysis, loaded.train.get("batch_size"), width, verified=True), nl=False)

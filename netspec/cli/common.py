@@ -21,6 +21,7 @@ CURRENT = BUILD_DIR / "CURRENT"
 EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 1, 2, 3
 
 SET_HELP = "Override any value of the spec: dotted.path=value (repeatable), e.g. --set train.epochs=5."
+SCALE_HELP = "Use the spec's scale NAME (a named set of var values under scales:); default: the spec's scale:."
 PLUGIN_HELP = (
     "Import MODULE for the custom layer classes in its NETSPEC_LAYERS list (repeatable; also "
     "NETSPEC_PLUGINS=mod1,mod2). This runs MODULE's code: name only modules you trust. "
@@ -49,10 +50,10 @@ def load_plugins(modules) -> None:
         plugins.load(names)
 
 
-def load_spec(spec: Path | None, overrides=()):
+def load_spec(spec: Path | None, overrides=(), scale: str | None = None):
     from ..spec import load
 
-    return load(spec_path(spec), overrides)
+    return load(spec_path(spec), overrides, scale)
 
 
 def print_problems(exc: SpecError, as_json: bool = False) -> None:

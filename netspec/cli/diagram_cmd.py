@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
-from .common import SET_HELP, load_spec
+from .common import SCALE_HELP, SET_HELP, load_spec
 
 
 class Direction(str, Enum):
@@ -34,6 +34,7 @@ def diagram(
     collapse_blocks: bool = typer.Option(False, "--collapse-blocks", help="Draw each block instance as one node."),
     title: str | None = typer.Option(None, "--title", help="Title above the diagram (default: the spec's name)."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+    scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
 ):
     """Draw the network: one node per layer with its arguments, output shape and parameters.
 
@@ -42,7 +43,7 @@ def diagram(
     """
     from ..diagram import write_diagram
 
-    loaded = load_spec(spec, overrides)
+    loaded = load_spec(spec, overrides, scale)
     path = output or Path(f"{loaded.name}.svg")
     options = dict(direction=direction.value, compact=compact, blocks=blocks, collapse_blocks=collapse_blocks)
     typer.echo(write_diagram(loaded, path, title=title, **options))

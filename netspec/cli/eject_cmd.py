@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
-from .common import SET_HELP, load_spec
+from .common import SCALE_HELP, SET_HELP, load_spec
 
 
 def eject(
     spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Python file to write (default: print it)."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+    scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
 ):
     """Print a standalone Python script that builds the same model with Keras alone.
 
@@ -23,7 +24,7 @@ def eject(
     from .. import atomic
     from ..eject import eject as render
 
-    source = render(load_spec(spec, overrides))
+    source = render(load_spec(spec, overrides, scale))
     if output is None:
         typer.echo(source, nl=False)
         return

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
-from .common import SET_HELP, load_spec
+from .common import SCALE_HELP, SET_HELP, load_spec, spec_path
 
 
 def summary(
@@ -18,17 +18,24 @@ def summary(
     format: str = typer.Option("text", "--format", help="text, markdown or json."),
     width: int = typer.Option(100, "--width", min=60, help="Width of the text table."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+    scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP + " `all`: one row per scale."),
 ):
     """Print each layer's output shape, parameters and MACs, computed from the spec alone.
 
     TensorFlow is not started. Layers outside netspec's core set are shown as ?
-    (`netspec build` gets their figures from Keras).
+    (`netspec build` gets their figures from Keras). `--scale all` prints one row per
+    scale: parameters, MACs, activation memory per example and input size.
     """
     from ..table import RENDERERS, render_text
 
     if format not in RENDERERS:
         raise typer.BadParameter("use text, markdown or json", param_hint="--format")
-    loaded = load_spec(spec, overrides)
+    if scale == "all":
+        from ..scales import render_scales, scale_rows
+
+        typer.echo(render_scales(scale_rows(spec_path(spec), overrides), format), nl=False)
+        return
+    loaded = load_spec(spec, overrides, scale)
     analysis = loaded.summary()
     batch = batch_size or (loaded.train.get("batch_size") if format == "json" else batch_size)
     if format == "text":

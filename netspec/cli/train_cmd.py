@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import SET_HELP, spec_path
+from .common import SCALE_HELP, SET_HELP, spec_path
 
 EXIT_STOPPED, EXIT_DIVERGED = 130, 4
 
@@ -30,6 +30,7 @@ def train(
         None, "--precision", help="float32, mixed_float16 or mixed_bfloat16 (default: train.precision, else auto)."
     ),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+    scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
     allow_large: bool = typer.Option(
         False, "--allow-large", help="Train even when the memory estimate exceeds this machine's memory."
     ),
@@ -58,7 +59,7 @@ def train(
     else:
         path = spec_path(spec)
         label = str(path)
-    loaded = load(path, overrides)
+    loaded = load(path, overrides, scale)
     request = Request(
         spec_file=label,
         argv=["netspec", *sys.argv[1:]],

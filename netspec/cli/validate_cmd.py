@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
 from ..problems import SpecError, UsageError
-from .common import EXIT_INVALID, EXIT_USAGE, SET_HELP
+from .common import EXIT_INVALID, EXIT_USAGE, SCALE_HELP, SET_HELP
 
 
 def validate(
     specs: List[Path] = typer.Argument(..., help="Spec files to check."),
     format: str = typer.Option("text", "--format", help="text (one line per problem) or json."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
+    scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
 ):
     """Check specs without building them: structure, arguments, names, cycles and shapes.
 
@@ -29,7 +30,7 @@ def validate(
     results, worst = [], 0
     for path in specs:
         try:
-            spec = load(path, overrides)
+            spec = load(path, overrides, scale)
             results.append({"path": str(path), "valid": True, "problems": [], "layers": len(spec.flat.layers)})
         except SpecError as exc:
             worst = max(worst, EXIT_INVALID)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .expand import FlatSpec
+from .expand import FlatSpec, instances_of, place
 from ..layers import CORE
 from ..problems import Problem
 from .validate import check_layer_args
@@ -19,16 +19,15 @@ def _locate(spec: FlatSpec, layer, path=(), key=False) -> Problem:
 
 
 def layer_arguments(spec: FlatSpec, graph) -> list[Problem]:
-    """Each core layer's arguments match its registry schema."""
-    out = []
+    """Each core layer's arguments match its registry schema (a block's, at the use that caused it)."""
+    sited = []
     for layer in spec.layers:
         if layer.type in CORE:
-            out.extend(
-                check_layer_args(
-                    CORE[layer.type], layer.args, lambda p, key=False, lay=layer: _locate(spec, lay, p, key)
-                )
+            found = check_layer_args(
+                CORE[layer.type], layer.args, lambda p, key=False, lay=layer: _locate(spec, lay, p, key)
             )
-    return out
+            sited += [(problem, layer.site) for problem in found]
+    return place(sited, spec.doc, instances_of(spec.layers))
 
 
 def no_code_references(spec: FlatSpec, graph) -> list[Problem]:

@@ -9,10 +9,11 @@ from ..train_schema import TRAIN_SCHEMA
 
 SCHEMA_ID = "https://netspec.dev/schema/netspec-1.json"
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$"
-META_KEYS = ("name", "inputs", "repeat", "block")
+META_KEYS = ("name", "inputs", "repeat", "block", "when")
 
 _NAME = {"type": "string", "pattern": NAME_PATTERN}
 _REF_NAME = {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_.-]*$"}
+_EXPR = {"type": "string", "pattern": r"\$\{", "description": "A ${...} computed when the item is expanded."}
 _INPUT = {
     "type": "object",
     "additionalProperties": False,
@@ -29,9 +30,17 @@ _INPUT = {
 }
 
 
-def layer_envelope(check_args: bool = True) -> dict:
-    """A layer item: a bare type name, or one type key with its arguments plus meta keys."""
+def layer_envelope(check_args: bool = True, computed: bool = False) -> dict:
+    """A layer item: a bare type name, or one type key with its arguments plus meta keys.
+
+    As written (computed=False) a meta key may still be a `${...}`; once expansion has
+    substituted an item, computed=True checks the values it produced (repeat may then be 0).
+    """
     types = {name: {"$ref": f"#/$defs/args/{name}"} for name in CORE} if check_args else {}
+
+    def meta(schema: dict) -> dict:
+        return schema if computed else {"anyOf": [schema, _EXPR], "description": schema.pop("description")}
+
     return {
         "anyOf": [
             {"type": "string"},
@@ -39,12 +48,21 @@ def layer_envelope(check_args: bool = True) -> dict:
                 "type": "object",
                 "minProperties": 1,
                 "properties": {
-                    "name": {**_REF_NAME, "description": "Layer name (default: type_N, as Keras numbers them)."},
+                    "name": meta({**_REF_NAME, "description": "Layer name (default: type_N, as Keras numbers them)."}),
                     "inputs": {
                         "anyOf": [_REF_NAME, {"type": "array", "items": _REF_NAME, "minItems": 1}],
                         "description": "Names of the layers or inputs feeding this one (default: the previous layer).",
                     },
-                    "repeat": {"type": "integer", "minimum": 1, "description": "Stack this many copies."},
+                    "repeat": meta(
+                        {
+                            "type": "integer",
+                            "minimum": 0 if computed else 1,
+                            "description": "Stack this many copies; ${index} and ${count} inside them.",
+                        }
+                    ),
+                    "when": meta(
+                        {"type": "boolean", "description": "false: the layer is absent; its consumers take its input."}
+                    ),
                     "block": {"type": "string", "description": "Set by `netspec expand`: the block instance."},
                     **types,
                 },
@@ -104,6 +122,13 @@ def spec_schema(check_args: bool = True) -> dict:
                 "propertyNames": _NAME,
                 "additionalProperties": {"$ref": "#/$defs/block"},
             },
+            "scales": {
+                "type": "object",
+                "propertyNames": _NAME,
+                "additionalProperties": {"type": "object", "propertyNames": _NAME},
+                "description": "Named sets of var values, chosen with --scale NAME.",
+            },
+            "scale": {**_NAME, "description": "The scale used when --scale is not given."},
             "train": TRAIN_SCHEMA,
         },
         "$defs": {
@@ -122,6 +147,11 @@ def spec_schema(check_args: bool = True) -> dict:
                         ],
                         "description": "Parameter names (a list: all required) or names with defaults.",
                     },
+                    "inputs": {
+                        "anyOf": [_NAME, {"type": "array", "items": _NAME, "minItems": 1, "uniqueItems": True}],
+                        "description": "Names of the block's inputs, bound at each use (default: in).",
+                    },
+                    "defaults": {**defaults_schema(False), "description": "Default arguments inside this block."},
                     "layers": {
                         "type": "array",
                         "minItems": 1,

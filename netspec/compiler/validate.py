@@ -16,8 +16,8 @@ import jsonschema
 from ..layers.args import ACTIVATIONS
 from ..layers.base import LayerType
 from ..problems import Problem, did_you_mean
-from .schema import layer_envelope, spec_schema
 from .load import Document
+from .schema import META_KEYS, layer_envelope, spec_schema
 
 _TYPE_WORDS = {
     "integer": "an integer",
@@ -62,8 +62,8 @@ def _args_validator(layer: LayerType):
 
 
 @functools.cache
-def _layer_validator():
-    return _Validator(layer_envelope(check_args=False))
+def _layer_validator(computed: bool = False):
+    return _Validator(layer_envelope(check_args=False, computed=computed))
 
 
 def _key(value) -> str:
@@ -110,6 +110,23 @@ def _errors(validator, instance, prefix: tuple, doc: Document) -> list[Problem]:
             )
         )
     return out
+
+
+_VALID_ITEMS: set = set()
+
+
+def check_item(item, path: tuple, doc: Document) -> list[Problem]:
+    """A layer item once expansion has substituted it: its meta keys hold what they must."""
+    if isinstance(item, str):
+        return []
+    meta = {k: v for k, v in item.items() if k in META_KEYS}
+    key = _key(meta)
+    if not meta or key in _VALID_ITEMS:
+        return []
+    found = _errors(_layer_validator(True), meta, path, doc)
+    if not found:
+        _VALID_ITEMS.add(key)
+    return found
 
 
 _VALID_ARGS: set = set()
@@ -212,7 +229,8 @@ def _explain(error, path, locate, subject_of, layer: LayerType | None = None) ->
             _stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}.{hint}".rstrip("."))
         ]
     if v == "type":
-        return [_stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}")]
+        hint = _integer_hint(schema, inst)
+        return [_stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}{hint}")]
     if v == "pattern":
         return [
             _stub(
@@ -239,6 +257,15 @@ def _explain(error, path, locate, subject_of, layer: LayerType | None = None) ->
     if v == "not":
         return [_stub(locate, path, f"{subject}: {inst!r} is not allowed here")]
     return [_stub(locate, path, f"{subject}: {error.message}")]
+
+
+def _integer_hint(schema: dict, value) -> str:
+    """Where an integer is needed and a float arrived: how to make one."""
+    if schema.get("type") != "integer" or not isinstance(value, float) or not math.isfinite(value):
+        return ""
+    if value.is_integer():
+        return f"; write {int(value)}, or wrap the expression in ${{int(...)}}"
+    return "; wrap the expression in ${int(...)}, ${round(...)} or ${ceil(...)}"
 
 
 def _explain_any(error, path, locate, subject_of, layer) -> list[Problem]:

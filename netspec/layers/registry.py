@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from importlib import resources
 
-from . import activation, conv, dense, merge, normalization, pooling, regularization, reshaping
+from . import activation, conv, dense, merge, normalization, pooling, preprocessing, regularization, reshaping
 from .base import LayerType
 
 
@@ -34,6 +34,7 @@ CORE: dict[str, LayerType] = _table(
     pooling.LAYERS,
     reshaping.LAYERS,
     merge.LAYERS,
+    preprocessing.LAYERS,
 )
 
 ALIASES = {

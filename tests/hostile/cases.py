@@ -93,7 +93,7 @@ def run_case(case: Case, directory: Path, tries: int = 3) -> Measured:
     grows too (shared caches), so a slow run is repeated; the run kept must meet every bound.
     """
     args = case.make(directory)
-    env = {"PYTHONPATH": str(HERE)}
+    env = {"PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parent.parent)])}  # this checkout's netspec
     result = run_measured(args, directory, env)
     for _ in range(tries - 1):
         if result.wall < LIMIT_SECONDS and result.cpu < LIMIT_SECONDS:
@@ -377,5 +377,74 @@ CASES = [
             "names_plugin.yaml:6:43: Dense argument 'kernel_initializer' holds 'module', which would make Keras import code; specs hold data only",
             "names_plugin.yaml:6:44: Dense argument 'kernel_initializer' has no argument 'module'.",
         ],
+    ),
+]
+
+
+# ---- expansion bounded by what it produces (issue 11): text interpolation, shared references, copies ----
+
+
+def _doubling_vars(levels: int) -> str:
+    lines = ["vars:", "  v0: " + "x" * 1000]
+    lines += [f'  v{i}: "${{v{i - 1}}}${{v{i - 1}}}"' for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def _interpolation(directory: Path) -> list[str]:
+    spec = f"netspec: 1\ndescription: ${{v40}}\n{_doubling_vars(40)}input: {{shape: [4]}}\nlayers:\n  - Dense: 2\n"
+    return ["validate", _write(directory, "doubling.yaml", spec)]
+
+
+def _interpolation_set(directory: Path) -> list[str]:
+    spec = "netspec: 1\ninput: {shape: [4]}\nvars: {w: 2}\nlayers:\n  - Dense: ${w}\n    name: n${w}\n"
+    bomb = "{v0: " + "x" * 1000 + ", " + ", ".join(f'v{i}: "${{v{i - 1}}}${{v{i - 1}}}"' for i in range(1, 41)) + "}"
+    return ["summary", _write(directory, "set_doubling.yaml", spec), "--set", f"vars={bomb}", "--set", "vars.w=${v40}"]
+
+
+def _shared_reference(directory: Path) -> list[str]:
+    big = "[" + ", ".join(["1"] * 20_000) + "]"
+    spec = f"netspec: 1\ninput: {{shape: [4]}}\nvars:\n  big: {big}\nlayers:\n  - Dense: {{units: 2, x: '${{big}}'}}\n    repeat: 5000\n"
+    return ["validate", _write(directory, "shared.yaml", spec)]
+
+
+def _defaults_copy(directory: Path) -> list[str]:
+    big = "[" + ", ".join(["0.5"] * 30_000) + "]"
+    spec = f"netspec: 1\ninput: {{shape: [4]}}\ndefaults:\n  Dense: {{x: {big}}}\nlayers:\n  - Dense: 2\n    repeat: 9000\n"
+    return ["expand", _write(directory, "defaults_copy.yaml", spec)]
+
+
+CASES += [
+    Case(
+        "interpolation_bomb",
+        "a 2 KB file whose ${...} text doubles 40 times (a terabyte if filled in)",
+        _interpolation,
+        1,
+        lambda d: [
+            "doubling.yaml:2:14: '${v10}${v10}...' grows past 1,048,576 characters when its ${...} are filled in"
+        ],
+    ),
+    Case(
+        "interpolation_bomb_set",
+        "the same doubling given through --set vars=...",
+        _interpolation_set,
+        1,
+        lambda d: [
+            f"set_doubling.yaml:{line}: '${{v10}}${{v10}}...' grows past 1,048,576 characters when its ${{...}} are filled in"
+            for line in ("5:12", "6:11")
+        ],
+    ),
+    Case(
+        "shared_reference",
+        "a 40 KB list var referenced by 5,000 repeated layers (100 million values if copied)",
+        _shared_reference,
+        1,
+        lambda d: ["shared.yaml:6:5: the spec expands to more than 400,000 values; specs are limited to that"],
+    ),
+    Case(
+        "defaults_copy",
+        "a 150 KB argument in defaults: applied to 9,000 repeated layers (270 million values if copied)",
+        _defaults_copy,
+        1,
+        lambda d: ["defaults_copy.yaml:6:5: the spec expands to more than 400,000 values; specs are limited to that"],
     ),
 ]

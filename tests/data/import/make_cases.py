@@ -34,7 +34,7 @@ def sequential_cnn():
 
 
 def residual():
-    """A residual block with a projection shortcut, average pooling and an opaque Rescaling."""
+    """A residual block with a projection shortcut, average pooling and a Rescaling."""
     inputs = keras.Input(shape=(32, 32, 3), name="image")
     x = layers.Rescaling(1 / 255)(inputs)
     stem = layers.Conv2D(16, 3, padding="same", use_bias=False, kernel_initializer="he_normal")(x)
