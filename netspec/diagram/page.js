@@ -347,6 +347,8 @@
   // fit the picture to the window; one too large to read that way opens at its start, readable
   function fit(whole) {
     const P = place(0), r = svg.getBoundingClientRect();
+    // a frame not laid out yet (a notebook's iframe) has no size: fit once it has one
+    if (r.width < 1 || r.height < 1) return void requestAnimationFrame(() => fit(whole));
     const k = Math.min((r.width - 40) / Math.max(P.w, 1), (r.height - 40) / Math.max(P.h, 1), 1.5);
     if (k < 0.25 && whole !== true) {
       view = { k: 0.8, x: (r.width - P.w * 0.8) / 2, y: 20 };
