@@ -19,11 +19,7 @@ def build_model(spec, verbose: bool = False):
         tensors[name] = keras.Input(shape=tuple(tensor["shape"]), dtype=tensor.get("dtype", "float32"), name=name)
     for layer in build_order(flat, spec.graph):
         try:
-            keras_class = PLUGIN_LAYERS.get(layer.type) or getattr(keras.layers, layer.type)
-            keras_layer = keras_class(name=layer.name, **layer.args)
-            sources = [tensors[s] for s in layer.inputs]
-            merge = CORE[layer.type].merge if layer.type in CORE else len(sources) > 1
-            tensors[layer.name] = keras_layer(sources if merge else sources[0])
+            tensors[layer.name] = _apply(keras, layer, [tensors[s] for s in layer.inputs])
         except (TypeError, ValueError) as exc:
             if layer.type in CORE:
                 raise NetspecBug(f"Keras rejected layer '{layer.name}' that netspec accepted: {exc}") from exc
@@ -46,6 +42,20 @@ def build_model(spec, verbose: bool = False):
         outputs=outputs[0] if len(outputs) == 1 else outputs,
         name=spec.name,
     )
+
+
+def _apply(keras, layer, sources):
+    """Make the layer's Keras object and call it on its input tensors."""
+    core = CORE.get(layer.type)
+    if core is not None and core.to_keras is not None:
+        keras_layer = core.to_keras(keras, layer.name, layer.args)
+    else:
+        keras_class = PLUGIN_LAYERS.get(layer.type) or getattr(keras.layers, layer.type)
+        keras_layer = keras_class(name=layer.name, **layer.args)
+    if core is not None and core.call is not None:
+        return core.call(keras_layer, sources)
+    merge = core.merge if core is not None else len(sources) > 1
+    return keras_layer(sources if merge else sources[0])
 
 
 def keras_figures(model) -> dict:

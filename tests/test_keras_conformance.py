@@ -62,11 +62,143 @@ CASES = [
     ("Cropping2D", {"cropping": [[1, 0], [2, 1]]}, [6, 6, 2]),
     ("UpSampling2D", {"size": [2, 3]}, [4, 5, 2]),
 ]
+CASES += [
+    # convolution, 1-D and 3-D variants
+    ("Conv1DTranspose", {"filters": 3, "kernel_size": 3, "strides": 2, "padding": "same"}, [7, 2]),
+    ("Conv1DTranspose", {"filters": 3, "kernel_size": 4, "strides": 3, "output_padding": 1}, [7, 2]),
+    ("Conv3DTranspose", {"filters": 2, "kernel_size": [2, 3, 3], "strides": 2}, [3, 4, 5, 2]),
+    ("Conv3D", {"filters": 2, "kernel_size": 2, "strides": [1, 2, 2], "padding": "same", "groups": 2}, [4, 6, 6, 4]),
+    ("DepthwiseConv1D", {"kernel_size": 3, "depth_multiplier": 3, "strides": 2}, [11, 2]),
+    ("SeparableConv1D", {"filters": 5, "kernel_size": 3, "padding": "same", "use_bias": False}, [11, 2]),
+    # pooling: 3-D, global 3-D, adaptive
+    ("MaxPooling3D", {"pool_size": 2}, [4, 5, 6, 2]),
+    ("AveragePooling3D", {"pool_size": [1, 2, 3], "strides": 1, "padding": "same"}, [4, 5, 6, 2]),
+    ("GlobalMaxPooling3D", {"keepdims": True}, [4, 5, 6, 2]),
+    ("GlobalAveragePooling3D", {}, [4, 5, 6, 2]),
+    ("AdaptiveMaxPooling1D", {"output_size": 4}, [10, 3]),
+    ("AdaptiveAveragePooling1D", {"output_size": 3}, [10, 3]),
+    ("AdaptiveMaxPooling2D", {"output_size": [2, 3]}, [8, 9, 3]),
+    ("AdaptiveAveragePooling2D", {"output_size": 2}, [8, 9, 3]),
+    ("AdaptiveMaxPooling3D", {"output_size": 2}, [4, 4, 4, 3]),
+    ("AdaptiveAveragePooling3D", {"output_size": [1, 2, 2]}, [4, 4, 4, 3]),
+    # reshaping
+    ("ZeroPadding1D", {"padding": [1, 3]}, [5, 2]),
+    ("ZeroPadding3D", {"padding": [[1, 0], [0, 2], [1, 1]]}, [3, 4, 5, 2]),
+    ("ZeroPadding3D", {"padding": [1, 2, 3]}, [3, 4, 5, 2]),
+    ("Cropping1D", {}, [6, 2]),
+    ("Cropping1D", {"cropping": [2, 0]}, [6, 2]),
+    ("Cropping3D", {}, [4, 5, 6, 2]),
+    ("Cropping3D", {"cropping": [[0, 1], [1, 0], [2, 2]]}, [4, 5, 6, 2]),
+    ("UpSampling1D", {"size": 3}, [4, 2]),
+    ("UpSampling3D", {"size": [1, 2, 3]}, [2, 3, 4, 2]),
+    ("Permute", {"dims": [2, 1]}, [3, 4]),
+    ("Permute", {"dims": [3, 1, 2]}, [3, 4, 5]),
+    ("RepeatVector", {"n": 4}, [3]),
+    # regularisation
+    ("SpatialDropout1D", {"rate": 0.2}, [6, 3]),
+    ("SpatialDropout3D", {"rate": 0.2}, [3, 4, 5, 2]),
+    ("GaussianNoise", {"stddev": 0.1}, [6, 3]),
+    ("GaussianDropout", {"rate": 0.3}, [6]),
+    ("AlphaDropout", {"rate": 0.3}, [6]),
+    ("ActivityRegularization", {"l1": 0.01}, [6]),
+    # activation, normalisation, core
+    ("ELU", {"alpha": 0.5}, [4]),
+    ("PReLU", {}, [4, 5, 3]),
+    ("PReLU", {"shared_axes": [1, 2]}, [4, 5, 3]),
+    ("GroupNormalization", {"groups": 2}, [4, 4, 6]),
+    ("GroupNormalization", {"groups": 3, "center": False}, [5, 6]),
+    ("UnitNormalization", {}, [4, 6]),
+    ("UnitNormalization", {"axis": [1, 2]}, [4, 6]),
+    ("RMSNormalization", {}, [4, 6]),
+    ("Identity", {}, [4, 6]),
+    ("Masking", {"mask_value": -1.0}, [4, 6]),
+    ("EinsumDense", {"equation": "ab,bc->ac", "output_shape": 4, "bias_axes": "c"}, [7]),
+    ("EinsumDense", {"equation": "abc,cde->abde", "output_shape": [None, 2, 4], "bias_axes": "de"}, [5, 8]),
+    ("EinsumDense", {"equation": "abc,cd->abd", "output_shape": [5, 3]}, [5, 8]),
+    ("EinsumDense", {"equation": "...b,bc->...c", "output_shape": 4, "bias_axes": "c"}, [5, 8]),
+    ("EinsumDense", {"equation": "ab...,bc->ac...", "output_shape": [4]}, [6, 3]),
+    # recurrent
+    ("SimpleRNN", {"units": 4}, [5, 3]),
+    ("SimpleRNN", {"units": 4, "return_sequences": True, "use_bias": False}, [5, 3]),
+    ("LSTM", {"units": 6}, [10, 4]),
+    ("LSTM", {"units": 6, "return_sequences": True, "go_backwards": True}, [None, 4]),
+    ("GRU", {"units": 5}, [7, 3]),
+    ("GRU", {"units": 5, "reset_after": False, "return_sequences": True}, [7, 3]),
+    ("ConvLSTM1D", {"filters": 3, "kernel_size": 3, "padding": "same", "return_sequences": True}, [4, 8, 2]),
+    ("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "strides": 2}, [3, 9, 9, 2]),
+    ("ConvLSTM3D", {"filters": 2, "kernel_size": 2}, [2, 4, 4, 4, 1]),
+    ("Bidirectional", {"layer": {"LSTM": {"units": 3, "return_sequences": True}}}, [5, 8]),
+    ("Bidirectional", {"layer": {"GRU": 4}, "merge_mode": "sum"}, [5, 8]),
+    ("Bidirectional", {"layer": {"SimpleRNN": {"units": 2}}, "merge_mode": "ave"}, [5, 8]),
+    ("TimeDistributed", {"layer": {"Dense": 3}}, [5, 8]),
+    ("TimeDistributed", {"layer": {"Conv2D": {"filters": 3, "kernel_size": 3}}}, [5, 8, 8, 2]),
+    ("TimeDistributed", {"layer": {"MaxPooling2D": 2}}, [5, 8, 8, 2]),
+    # augmentation: the identity at inference, shapes kept
+    ("RandomBrightness", {"factor": 0.2}, [8, 8, 3]),
+    ("RandomContrast", {"factor": [0.1, 0.3]}, [8, 8, 3]),
+    ("RandomColorDegeneration", {"factor": 0.5}, [8, 8, 3]),
+    ("RandomColorJitter", {"brightness_factor": 0.2, "hue_factor": 0.1}, [8, 8, 3]),
+    ("RandomCrop", {"height": 4, "width": 5}, [8, 8, 3]),
+    ("RandomElasticTransform", {"scale": 0.5}, [8, 8, 3]),
+    ("RandomErasing", {"scale": [0.1, 0.2]}, [8, 8, 3]),
+    ("RandomFlip", {"mode": "horizontal"}, [8, 8, 3]),
+    ("RandomGaussianBlur", {"kernel_size": 5, "sigma": [0.5, 1.0]}, [8, 8, 3]),
+    ("RandomGrayscale", {"factor": 0.3}, [8, 8, 3]),
+    ("RandomHue", {"factor": 0.1}, [8, 8, 3]),
+    ("RandomInvert", {}, [8, 8, 3]),
+    ("RandomPerspective", {"scale": 0.5}, [8, 8, 3]),
+    ("RandomPosterization", {"factor": 4}, [8, 8, 3]),
+    ("RandomRotation", {"factor": 0.1, "fill_mode": "constant"}, [8, 8, 3]),
+    ("RandomSaturation", {"factor": 0.5}, [8, 8, 3]),
+    ("RandomSharpness", {"factor": 0.5}, [8, 8, 3]),
+    ("RandomShear", {"x_factor": 0.2}, [8, 8, 3]),
+    ("RandomTranslation", {"height_factor": 0.1, "width_factor": [-0.2, 0.1]}, [8, 8, 3]),
+    ("RandomZoom", {"height_factor": 0.2, "interpolation": "nearest"}, [8, 8, 3]),
+    ("AutoContrast", {"value_range": [0, 1]}, [8, 8, 3]),
+    ("Solarization", {"threshold_factor": 0.5}, [8, 8, 3]),
+    ("ContrastLimitedAdaptiveHistogramEqualization", {"tile_grid_size": [2, 2]}, [8, 8, 3]),
+    ("AugMix", {"num_chains": 2, "chain_depth": [1, 2]}, [8, 8, 3]),
+    ("RandAugment", {"num_ops": 1}, [8, 8, 3]),
+    ("CutMix", {}, [8, 8, 3]),
+    ("MixUp", {"alpha": 0.4}, [8, 8, 3]),
+]
+INT_CASES = [  # integer ids in
+    ("Embedding", {"input_dim": 100, "output_dim": 8}, [12]),
+    ("CategoryEncoding", {"num_tokens": 5}, [4]),
+    ("CategoryEncoding", {"num_tokens": 5, "output_mode": "one_hot"}, [1]),
+    ("CategoryEncoding", {"num_tokens": 5, "output_mode": "one_hot"}, [4]),
+    ("CategoryEncoding", {"num_tokens": 5, "output_mode": "count"}, [4]),
+    ("Hashing", {"num_bins": 3}, [4]),
+    ("Hashing", {"num_bins": 3, "output_mode": "multi_hot"}, [4]),
+    ("Discretization", {"bin_boundaries": [0.0, 1.0, 2.0]}, [4]),
+    ("Discretization", {"bin_boundaries": [0.0, 1.0], "output_mode": "one_hot"}, [1]),
+]
 MERGE_CASES = [
     ("Add", {}, [[4, 4, 3], [4, 4, 3]]),
     ("Multiply", {}, [[4, 4, 3], [4, 1, 3]]),
+    ("Subtract", {}, [[4, 3], [4, 3]]),
+    ("Average", {}, [[4, 3], [4, 3], [4, 3]]),
+    ("Maximum", {}, [[4, 3], [1, 3]]),
+    ("Minimum", {}, [[4, 3], [4, 3]]),
     ("Concatenate", {}, [[4, 4, 3], [4, 4, 5]]),
     ("Concatenate", {"axis": 1}, [[2, 4, 3], [5, 4, 3], [1, 4, 3]]),
+    ("Dot", {"axes": 1}, [[3], [3]]),
+    ("Dot", {"axes": [1, 2]}, [[3, 4], [5, 3]]),
+    ("Dot", {"axes": -1, "normalize": True}, [[3, 4], [5, 4]]),
+    ("MultiHeadAttention", {"num_heads": 2, "key_dim": 3}, [[5, 8], [7, 6]]),
+    ("MultiHeadAttention", {"num_heads": 2, "key_dim": 3, "value_dim": 4, "use_gate": True}, [[5, 8], [7, 6], [7, 5]]),
+    ("MultiHeadAttention", {"num_heads": 2, "key_dim": 3, "output_shape": [2, 5], "use_bias": False}, [[5, 8], [7, 6]]),
+    ("MultiHeadAttention", {"num_heads": 2, "key_dim": 3, "attention_axes": [1, 2]}, [[4, 4, 8], [3, 3, 8]]),
+    ("GroupQueryAttention", {"head_dim": 3, "num_query_heads": 4, "num_key_value_heads": 2}, [[5, 8], [7, 8]]),
+    (
+        "GroupQueryAttention",
+        {"head_dim": 2, "num_query_heads": 2, "num_key_value_heads": 1, "use_gate": True},
+        [[5, 8], [7, 8], [7, 3]],
+    ),
+    ("Attention", {}, [[5, 6], [7, 4], [7, 6]]),
+    ("Attention", {"use_scale": True, "score_mode": "concat"}, [[5, 6], [7, 6]]),
+    ("AdditiveAttention", {"use_scale": False}, [[5, 6], [7, 6]]),
+    ("AdditiveAttention", {}, [[5, 6], [7, 4], [7, 6]]),
 ]
 
 
@@ -92,7 +224,7 @@ def _assert_matches_keras(spec):
 
 
 def test_cases_cover_every_core_type():
-    assert {c[0] for c in CASES + MERGE_CASES} | {"Embedding"} == set(CORE)
+    assert {c[0] for c in CASES + INT_CASES + MERGE_CASES} == set(CORE)
 
 
 @pytest.mark.parametrize(("layer_type", "args", "shape"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
@@ -100,13 +232,25 @@ def test_static_rules_equal_keras(layer_type, args, shape):
     _assert_matches_keras(_single(layer_type, args, shape))
 
 
-@pytest.mark.parametrize(("layer_type", "args", "shapes"), MERGE_CASES)
+@pytest.mark.parametrize(
+    ("layer_type", "args", "shapes"), MERGE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(MERGE_CASES)]
+)
 def test_merge_rules_equal_keras(layer_type, args, shapes):
     _assert_matches_keras(_merge(layer_type, args, shapes))
 
 
-def test_embedding_equals_keras():
-    _assert_matches_keras(_single("Embedding", {"input_dim": 100, "output_dim": 8}, [12], dtype="int32"))
+@pytest.mark.parametrize(
+    ("layer_type", "args", "shape"), INT_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(INT_CASES)]
+)
+def test_integer_input_rules_equal_keras(layer_type, args, shape):
+    _assert_matches_keras(_single(layer_type, args, shape, dtype="int32"))
+
+
+@pytest.mark.parametrize("layer_type", ["MultiHeadAttention", "Attention", "AdditiveAttention"])
+def test_self_attention_reads_one_input_twice(layer_type):
+    args = {"num_heads": 2, "key_dim": 4} if layer_type == "MultiHeadAttention" else {}
+    layers = [{"Dense": 6}, {layer_type: args, "inputs": ["dense_1", "dense_1"]}]
+    _assert_matches_keras(netspec.loads(json.dumps({"netspec": 1, "input": {"shape": [5, 3]}, "layers": layers})))
 
 
 @pytest.mark.parametrize(

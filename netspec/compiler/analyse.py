@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .expand import FlatSpec
-from .graph import build_order, ordered_inputs
+from .graph import build_order
 from ..layers import CORE, ShapeError, lookup
 from ..problems import Problem, SpecError
 
@@ -116,7 +116,7 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph) -> Analysis:
     for layer in build_order(spec, graph):
         node = layer.name
         data = graph.nodes[node]
-        sources = ordered_inputs(graph, node)
+        sources = list(layer.inputs)  # duplicates kept: self-attention reads [x, x]
         shapes = [graph.nodes[s].get("output_shape") for s in sources]
         row = _analyse_layer(layer, shapes, spec, problems)
         row.inputs = sources
