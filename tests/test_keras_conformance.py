@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import netspec
-from netspec.keras_build import build_model, keras_figures, verified
+from netspec.keras_build import build_model, infer_opaque, keras_figures, verified
 from netspec.layers import CORE
 
 from conftest import EXAMPLES, SPECS
@@ -262,18 +262,33 @@ def test_shipped_specs_equal_keras(path):
     _assert_matches_keras(netspec.load(path))
 
 
-def test_opaque_layers_are_filled_in_by_keras():
+def test_layers_after_an_opaque_one_are_analysed_from_keras_shapes():
     text = json.dumps(
         {
             "netspec": 1,
-            "input": {"shape": [10, 4]},
-            "layers": [{"LSTM": {"units": 6}}, {"Dense": 3}],
+            "input": {"shape": [8], "dtype": "int32"},
+            "layers": [{"ReversibleEmbedding": {"input_dim": 50, "output_dim": 6}}, {"Dense": 3}],
         }
     )
     spec = netspec.loads(text)
-    assert spec.summary().dynamic == ["lstm_1", "dense_1"]
-    table = verified(spec.summary(), build_model(spec))
-    assert [(r.output_shape, r.params) for r in table.rows] == [((6,), 4 * (4 * 6 + 6 * 6 + 6)), ((3,), 21)]
+    assert spec.summary().dynamic == ["reversible_embedding_1", "dense_1"]
+    assert spec.summary().exact("params") is None
+    table = verified(spec.summary(), build_model(spec), spec)
+    assert [(r.output_shape, r.params, r.macs) for r in table.rows] == [((8, 6), 300, None), ((8, 3), 21, 8 * 6 * 3)]
+    assert table.exact("params") == 321 and table.unknown("macs") == ["reversible_embedding_1"]
+
+
+def test_opaque_layers_are_sized_by_keras_without_allocating():
+    """A layer of 10^11 weights (372 GiB) is sized by Keras' shape inference in a stateless scope."""
+    text = json.dumps(
+        {
+            "netspec": 1,
+            "input": {"shape": [8], "dtype": "int32"},
+            "layers": [{"ReversibleEmbedding": {"input_dim": 1_000_000, "output_dim": 100_000}}, {"Dense": 3}],
+        }
+    )
+    inferred = infer_opaque(netspec.loads(text))
+    assert [(r.output_shape, r.params) for r in inferred.rows] == [((8, 100_000), 10**11), ((8, 3), 300_003)]
 
 
 # Random valid image networks: hypothesis proposes, netspec's checks filter, Keras judges.

@@ -64,7 +64,6 @@ class LayerType:
     # on one tensor (or a list of them for merge layers). Both take Keras as an argument: no import here.
     to_keras: Callable | None = None  # (keras, name, args) -> keras layer
     call: Callable | None = None  # (keras layer, input tensors) -> output tensor
-    file_args: tuple = ()  # arguments that may name a local file (refused unless the user allows files)
     defs: Callable | None = None  # () -> the "$defs" that this layer's "$ref"s name (wrappers' nested layers)
 
     def args_schema(self, standalone: bool = True) -> dict:

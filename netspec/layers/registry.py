@@ -90,6 +90,14 @@ REFUSED = {
 }
 
 
+# Arguments that Keras reads as a path to a local file when given a string: refused unless the
+# user passes --allow-files (a spec is data; a stranger's spec must not read ~/.ssh into model.keras).
+FILE_ARGS = {
+    "StringLookup": ("vocabulary", "idf_weights"),
+    "IntegerLookup": ("vocabulary", "idf_weights"),
+    "TextVectorization": ("vocabulary", "idf_weights"),
+}
+
 # Keras layers without static rules, and why: their shapes and weights come from Keras at build.
 WHY_OPAQUE = {
     "StringLookup": "its vocabulary is data (a list, a file, or learned by adapt()), and its output depends on it",
