@@ -291,6 +291,45 @@ def test_opaque_layers_are_sized_by_keras_without_allocating():
     assert [(r.output_shape, r.params) for r in inferred.rows] == [((8, 100_000), 10**11), ((8, 3), 300_003)]
 
 
+# MACs against an outside count: TensorFlow's profiler over the layer's graph (2 FLOPs per
+# multiply-accumulate in MatMul, Conv and Einsum ops). Without biases (which TensorFlow fuses
+# into the product and counts), these ops are exactly the weight products netspec counts.
+# (The profiler gives grouped convolutions 0 FLOPs, so they are not in this list.)
+MAC_CASES = [
+    ("Dense", {"units": 5, "use_bias": False}, [3, 7]),
+    ("Conv1D", {"filters": 4, "kernel_size": 3, "strides": 2, "use_bias": False}, [20, 3]),
+    ("Conv2D", {"filters": 8, "kernel_size": 3, "padding": "same", "use_bias": False}, [10, 9, 3]),
+    ("Conv3D", {"filters": 4, "kernel_size": 2, "use_bias": False}, [5, 6, 7, 2]),
+    ("DepthwiseConv2D", {"kernel_size": 3, "depth_multiplier": 2, "use_bias": False}, [9, 9, 3]),
+    ("SeparableConv2D", {"filters": 7, "kernel_size": 3, "use_bias": False}, [9, 9, 3]),
+    ("EinsumDense", {"equation": "abc,cd->abd", "output_shape": [5, 3]}, [5, 8]),
+    ("EinsumDense", {"equation": "abc,cde->abde", "output_shape": [5, 2, 4]}, [5, 8]),
+    ("TimeDistributed", {"layer": {"Dense": {"units": 3, "use_bias": False}}}, [4, 6]),
+]
+
+
+def _profiled_macs(spec, shape):
+    import tensorflow as tf
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    model = build_model(spec)
+    graph = tf.function(model).get_concrete_function(tf.TensorSpec((1, *shape), tf.float32))
+    frozen = convert_variables_to_constants_v2(graph).graph
+    options = {**tf.compat.v1.profiler.ProfileOptionBuilder.float_operation(), "output": "none"}
+    profile = tf.compat.v1.profiler.profile(graph=frozen, cmd="op", options=options)
+    products = ("MatMul", "Conv", "Einsum", "Depthwise")
+    return sum(c.total_float_ops for c in profile.children if any(p in c.name for p in products)) // 2
+
+
+@pytest.mark.parametrize(
+    ("layer_type", "args", "shape"), MAC_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(MAC_CASES)]
+)
+def test_macs_equal_tensorflow_profiler(layer_type, args, shape):
+    text = json.dumps({"netspec": 1, "name": "m", "input": {"shape": shape}, "layers": [{layer_type: args}]})
+    spec = netspec.loads(text)
+    assert spec.summary().rows[0].macs == _profiled_macs(spec, shape)
+
+
 # Random valid image networks: hypothesis proposes, netspec's checks filter, Keras judges.
 _conv = st.fixed_dictionaries(
     {
