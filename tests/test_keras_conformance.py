@@ -387,3 +387,43 @@ def test_random_valid_specs_equal_keras(shape, body, head, units):
     except netspec.SpecError:
         assume(False)
     _assert_matches_keras(spec)
+
+
+# Random valid sequence networks: the 1-D and recurrent rules under the same judge.
+_rnn = st.fixed_dictionaries({"units": st.integers(1, 6), "return_sequences": st.just(True)})
+_seq_layer = st.one_of(
+    _conv.map(lambda a: {"Conv1D": {**a, "kernel_size": a["kernel_size"] if isinstance(a["kernel_size"], int) else 2}}),
+    st.fixed_dictionaries(
+        {"filters": st.integers(1, 6), "kernel_size": st.integers(1, 4), "depth_multiplier": st.integers(1, 2)}
+    ).map(lambda a: {"SeparableConv1D": a}),
+    st.fixed_dictionaries({"kernel_size": st.integers(1, 4), "strides": st.integers(1, 2)}).map(
+        lambda a: {"DepthwiseConv1D": a}
+    ),
+    st.fixed_dictionaries(
+        {"filters": st.integers(1, 6), "kernel_size": st.integers(1, 4), "strides": st.integers(1, 3)}
+    ).map(lambda a: {"Conv1DTranspose": a}),
+    st.integers(1, 3).map(lambda p: {"MaxPooling1D": p}),
+    st.integers(1, 3).map(lambda p: {"AveragePooling1D": {"pool_size": p, "padding": "same"}}),
+    st.lists(st.integers(0, 2), min_size=2, max_size=2).map(lambda p: {"ZeroPadding1D": p}),
+    st.integers(1, 2).map(lambda s: {"UpSampling1D": s}),
+    st.sampled_from(["LSTM", "GRU", "SimpleRNN"]).flatmap(lambda t: _rnn.map(lambda a: {t: a})),
+    _rnn.map(lambda a: {"Bidirectional": {"layer": {"GRU": a}, "merge_mode": "sum"}}),
+    st.just({"LayerNormalization": None}),
+    st.just({"UnitNormalization": None}),
+)
+_seq_head = st.sampled_from([[{"GlobalAveragePooling1D": None}], [{"LSTM": 3}], [{"Flatten": None}], []])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(
+    shape=st.tuples(st.integers(4, 20), st.integers(1, 5)),
+    body=st.lists(_seq_layer, min_size=1, max_size=4),
+    head=_seq_head,
+)
+def test_random_valid_sequence_specs_equal_keras(shape, body, head):
+    text = json.dumps({"netspec": 1, "input": {"shape": list(shape)}, "layers": body + head + [{"Dense": 2}]})
+    try:
+        spec = netspec.loads(text)
+    except netspec.SpecError:
+        assume(False)
+    _assert_matches_keras(spec)
