@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import netspec
+from netspec.importer import from_config
 from netspec.keras_build import build_model, infer_opaque, keras_figures, verified
 from netspec.layers import CORE
 
@@ -213,7 +214,11 @@ def _merge(layer_type, args, shapes):
     return netspec.loads(json.dumps({"netspec": 1, "inputs": inputs, "layers": [layer]}))
 
 
-def _assert_matches_keras(spec):
+# Importing a Keras model holding these needs a nested layer's config read back: not supported yet.
+NOT_IMPORTED = {"Bidirectional", "TimeDistributed"}
+
+
+def _assert_matches_keras(spec, imported: bool = False):
     analysis = spec.summary()
     assert analysis.complete, analysis.dynamic
     model = build_model(spec)
@@ -221,6 +226,12 @@ def _assert_matches_keras(spec):
     for row in analysis.rows:
         assert (row.output_shape, row.trainable, row.non_trainable) == figures[row.name], row.name
     verified(analysis, model)  # raises NetspecBug on any disagreement
+    if imported:  # and `netspec import` of the Keras model gives back the same figures
+        data, _ = from_config(model.get_config())
+        again = netspec.loads(json.dumps(data)).summary()
+        assert [(r.output_shape, r.params, r.macs) for r in again.rows] == [
+            (r.output_shape, r.params, r.macs) for r in analysis.rows
+        ]
 
 
 def test_cases_cover_every_core_type():
@@ -229,21 +240,25 @@ def test_cases_cover_every_core_type():
 
 @pytest.mark.parametrize(("layer_type", "args", "shape"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_static_rules_equal_keras(layer_type, args, shape):
-    _assert_matches_keras(_single(layer_type, args, shape))
+    _assert_matches_keras(_single(layer_type, args, shape), imported=layer_type not in NOT_IMPORTED)
 
 
 @pytest.mark.parametrize(
     ("layer_type", "args", "shapes"), MERGE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(MERGE_CASES)]
 )
 def test_merge_rules_equal_keras(layer_type, args, shapes):
-    _assert_matches_keras(_merge(layer_type, args, shapes))
+    # The importer takes inputs only, not the key= tensor that a third input becomes.
+    keyword_key = (
+        "Attention" in layer_type and layer_type not in ("Attention", "AdditiveAttention") and len(shapes) == 3
+    )
+    _assert_matches_keras(_merge(layer_type, args, shapes), imported=not keyword_key)
 
 
 @pytest.mark.parametrize(
     ("layer_type", "args", "shape"), INT_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(INT_CASES)]
 )
 def test_integer_input_rules_equal_keras(layer_type, args, shape):
-    _assert_matches_keras(_single(layer_type, args, shape, dtype="int32"))
+    _assert_matches_keras(_single(layer_type, args, shape, dtype="int32"), imported=True)
 
 
 @pytest.mark.parametrize("layer_type", ["MultiHeadAttention", "Attention", "AdditiveAttention"])

@@ -89,6 +89,7 @@ DISCRETIZATION = LayerType(
             "minItems": 1,
             "description": "Increasing boundaries; n boundaries give n + 1 buckets.",
         },
+        "num_bins": {"type": "null", "default": None, "description": "Only for adapt(), which has no static rule."},
         "epsilon": A.number("Error tolerance of adapt().", default=0.01),
         "output_mode": _output_mode(MODES, "int"),
         "sparse": _SPARSE,

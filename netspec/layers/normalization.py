@@ -86,6 +86,9 @@ LAYER_NORMALIZATION = LayerType(
         "axis": A.axis("The normalised axis."),
         "epsilon": A.number("Added to the variance.", default=0.001, exclusiveMinimum=0),
         **_SCALE_CENTER,
+        "rms_scaling": A.enum(
+            [False], "Deprecated by Keras (it scales by the variance): use RMSNormalization.", default=False
+        ),
     },
     shape=_shape_checked("LayerNormalization"),
     weights=_scale_center_weights("LayerNormalization"),

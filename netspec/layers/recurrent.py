@@ -40,6 +40,8 @@ def _common(gates: int) -> dict:
             ),
             "go_backwards": A.boolean("Read the sequence backwards.", default=False),
             "stateful": A.enum([False], "Not supported: a stateful layer needs a fixed batch size.", default=False),
+            "unroll": A.boolean("Unroll the loop (needs a known number of steps).", default=False),
+            "zero_output_for_mask": A.boolean("Output zeros at masked steps (with return_sequences).", default=False),
         }
     )
     if gates == 4:
@@ -71,7 +73,6 @@ def _rnn(name: str) -> LayerType:
         args["reset_after"] = A.boolean("Apply the reset gate after the matrix product (cuDNN style).", default=True)
     if name != "SimpleRNN":
         args["use_cudnn"] = {"enum": ["auto", True, False], "default": "auto", "description": "Use cuDNN on a GPU."}
-    args["unroll"] = A.boolean("Unroll the loop (needs a known number of steps).", default=False)
     return LayerType(
         name=name,
         family="recurrent",

@@ -79,7 +79,7 @@ _FORMS[3] = "int, [d1, d2, d3] or one [before, after] pair per axis"
 
 def _padding(n: int) -> LayerType:
     name = f"ZeroPadding{n}D"
-    extra = {} if n == 1 else {"data_format": A.DATA_FORMAT}
+    extra = {"data_format": A.DATA_FORMAT}
     return LayerType(
         name=name,
         family="reshape",
