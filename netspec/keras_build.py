@@ -8,6 +8,7 @@ from .compiler.analyse import Analysis, analyse
 from .compiler.graph import build_order
 from .layers import CORE
 from .layers.registry import FILE_ARGS
+from .layers.wrappers import written
 from .plugins import LAYERS as PLUGIN_LAYERS
 from .problems import NetspecBug, Problem, SpecError
 from .tf_env import import_keras
@@ -73,15 +74,21 @@ def refuse_file_args(spec) -> None:
 def _apply(keras, layer, sources):
     """Make the layer's Keras object and call it on its input tensors."""
     core = CORE.get(layer.type)
-    if core is not None and core.to_keras is not None:
-        keras_layer = core.to_keras(keras, layer.name, layer.args)
-    else:
-        keras_class = PLUGIN_LAYERS.get(layer.type) or getattr(keras.layers, layer.type)
-        keras_layer = keras_class(name=layer.name, **layer.args)
-    if core is not None and core.call is not None:
-        return core.call(keras_layer, sources)
+    args = dict(layer.args)
+    if core is not None and core.nested_arg is not None:
+        args[core.nested_arg] = _nested_layer(keras, args[core.nested_arg])
+    keras_class = PLUGIN_LAYERS.get(layer.type) or getattr(keras.layers, layer.type)
+    keras_layer = keras_class(name=layer.name, **args)
+    if core is not None and core.call == "query_value_key":
+        return keras_layer(sources[0], sources[1], key=sources[2] if len(sources) > 2 else None)
     merge = core.merge if core is not None else len(sources) > 1
     return keras_layer(sources if merge else sources[0])
+
+
+def _nested_layer(keras, given: dict):
+    """The Keras layer a wrapper holds, from {Type: arguments as written} (Keras applies its defaults)."""
+    ((type_name, raw),) = given.items()
+    return getattr(keras.layers, type_name)(**written(CORE[type_name], raw))
 
 
 def keras_figures(model) -> dict:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import netspec
+from netspec.eject import eject
 from netspec.importer import from_config
 from netspec.keras_build import build_model, infer_opaque, keras_figures, verified
 from netspec.layers import CORE
@@ -275,6 +276,16 @@ def test_self_attention_reads_one_input_twice(layer_type):
 )
 def test_shipped_specs_equal_keras(path):
     _assert_matches_keras(netspec.load(path))
+
+
+@pytest.mark.parametrize("name", ["lstm_text", "transformer_classifier"])
+def test_ejected_wrappers_and_attention_build_the_same_model(name):
+    """eject writes a wrapper's nested layer as a constructor and attention as layer(query, value)."""
+    spec = netspec.load(EXAMPLES / f"{name}.yaml")
+    scope: dict = {}
+    exec(compile(eject(spec), f"{name}.py", "exec"), scope)  # netspec's own output, from a shipped example
+    model = scope["build_model"]()
+    assert model.count_params() == spec.summary().exact("params")
 
 
 def test_layers_after_an_opaque_one_are_analysed_from_keras_shapes():

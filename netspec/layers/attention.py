@@ -42,17 +42,6 @@ def _projection(a, d_in: int, heads: int, size: int) -> list:
     return [Weight((d_in, heads, size)), *_bias(a, (heads, size)).values()]
 
 
-def _call_qvk(layer, tensors):
-    """MultiHeadAttention-style call: layer(query, value, key=...)."""
-    value = tensors[1] if len(tensors) > 1 else tensors[0]
-    return layer(tensors[0], value, key=tensors[2] if len(tensors) > 2 else None)
-
-
-def _call_list(layer, tensors):
-    """Attention-style call: layer([query, value(, key)])."""
-    return layer(tensors if len(tensors) > 1 else [tensors[0], tensors[0]])
-
-
 # MultiHeadAttention
 
 
@@ -139,7 +128,7 @@ MULTI_HEAD_ATTENTION = LayerType(
     macs=_mha_macs,
     label=lambda a: f"{a['num_heads']} heads × {a['key_dim']}",
     merge=True,
-    call=_call_qvk,
+    call="query_value_key",
 )
 
 
@@ -205,7 +194,7 @@ GROUP_QUERY_ATTENTION = LayerType(
     macs=_gqa_macs,
     label=lambda a: f"{a['num_query_heads']}/{a['num_key_value_heads']} heads × {a['head_dim']}",
     merge=True,
-    call=_call_qvk,
+    call="query_value_key",
 )
 
 
@@ -245,7 +234,6 @@ ATTENTION = LayerType(
     shape=_dot_shape("Attention"),
     weights=_attention_weights,
     merge=True,
-    call=_call_list,
 )
 
 ADDITIVE_ATTENTION = LayerType(
@@ -260,7 +248,6 @@ ADDITIVE_ATTENTION = LayerType(
     shape=_dot_shape("AdditiveAttention"),
     weights=lambda a, inputs: {"scale": Weight((inputs[0][-1],))} if a["use_scale"] else {},
     merge=True,
-    call=_call_list,
 )
 
 LAYERS = [MULTI_HEAD_ATTENTION, GROUP_QUERY_ATTENTION, ATTENTION, ADDITIVE_ATTENTION]

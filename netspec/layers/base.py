@@ -61,9 +61,10 @@ class LayerType:
     keras_name: str | None = None
     static: bool = field(default=True)
     # How the Keras layer is made and called, where not `keras.layers.<name>(name=..., **args)` called
-    # on one tensor (or a list of them for merge layers). Both take Keras as an argument: no import here.
-    to_keras: Callable | None = None  # (keras, name, args) -> keras layer
-    call: Callable | None = None  # (keras layer, input tensors) -> output tensor
+    # on one tensor (or a list of them for merge layers):
+    nested_arg: str | None = None  # this argument holds a layer {Type: args}, made as keras.layers.Type(**args)
+    # "query_value_key": called as layer(query, value, key=key) on its 2 or 3 inputs (attention)
+    call: str | None = None
     defs: Callable | None = None  # () -> the "$defs" that this layer's "$ref"s name (wrappers' nested layers)
 
     def args_schema(self, standalone: bool = True) -> dict:

@@ -17,10 +17,10 @@ def nested(table: dict, given) -> tuple:
     """(LayerType, full arguments) of the nested layer mapping {Type: args}."""
     ((type_name, raw),) = given.items()
     inner = table[type_name]
-    return inner, inner.with_defaults(_written(inner, raw))
+    return inner, inner.with_defaults(written(inner, raw))
 
 
-def _written(inner: LayerType, raw) -> dict:
+def written(inner: LayerType, raw) -> dict:
     """The nested layer's arguments as a mapping: null and the shorthand value resolved."""
     if raw is None:
         return {}
@@ -50,12 +50,6 @@ def _inner_figures(table, a, shape):
     return inner, args, out, inner.weights(args, [shape]), inner.macs(args, [shape], out)
 
 
-def _inner_keras(keras, table, given):
-    """The nested Keras layer, from the arguments as written (Keras applies its own defaults)."""
-    ((type_name, raw),) = given.items()
-    return getattr(keras.layers, type_name)(**_written(table[type_name], raw))
-
-
 def bidirectional(table: dict) -> LayerType:
     def shape(a, inputs):
         _, _, out, _, _ = _inner_figures(table, a, inputs[0])
@@ -68,10 +62,6 @@ def bidirectional(table: dict) -> LayerType:
     def macs(a, inputs, out):
         inner = _inner_figures(table, a, inputs[0])[4]
         return None if inner is None else 2 * inner
-
-    def to_keras(keras, name, a):
-        merge_mode = a.get("merge_mode", "concat")
-        return keras.layers.Bidirectional(_inner_keras(keras, table, a["layer"]), merge_mode=merge_mode, name=name)
 
     return LayerType(
         name="Bidirectional",
@@ -89,7 +79,7 @@ def bidirectional(table: dict) -> LayerType:
         weights=weights,
         macs=macs,
         label=lambda a: _label(table, a),
-        to_keras=to_keras,
+        nested_arg="layer",
         defs=_defs(table, RECURRENT),
     )
 
@@ -101,7 +91,7 @@ def _label(table, a) -> str:
 
 
 def time_distributed(table: dict) -> LayerType:
-    names = [n for n, lt in table.items() if not lt.merge and lt.family != "augmentation" and lt.to_keras is None]
+    names = [n for n, lt in table.items() if not lt.merge and lt.family != "augmentation" and lt.nested_arg is None]
 
     def split(x):
         if len(x) < 2:
@@ -120,9 +110,6 @@ def time_distributed(table: dict) -> LayerType:
         inner = _inner_figures(table, a, rest)[4]
         return None if steps is None or inner is None else steps * inner
 
-    def to_keras(keras, name, a):
-        return keras.layers.TimeDistributed(_inner_keras(keras, table, a["layer"]), name=name)
-
     return LayerType(
         name="TimeDistributed",
         family="reshape",
@@ -134,7 +121,7 @@ def time_distributed(table: dict) -> LayerType:
         weights=weights,
         macs=macs,
         label=lambda a: _label(table, a),
-        to_keras=to_keras,
+        nested_arg="layer",
         defs=_defs(table, names),
     )
 
