@@ -66,6 +66,32 @@ def _common(n: int, filters: bool = True, paddings=("valid", "same")) -> dict:
     return out
 
 
+def _outputs(bias_doc: str, *weights: str) -> dict:
+    """The arguments after the window ones: activation, bias, and the weights' initializers and the like."""
+    return {
+        "activation": A.ACTIVATION,
+        "use_bias": A.boolean(bias_doc, default=True),
+        **A.weight_args(*weights, "bias"),
+        "activity_regularizer": A.ACTIVITY_REGULARIZER,
+    }
+
+
+def _conv_type(name: str, n: int, doc: str, args: dict, shape, weights, macs) -> LayerType:
+    """A convolution's registry entry: its rules, and the arguments it takes ("filters" unless depthwise)."""
+    return LayerType(
+        name=name,
+        family="convolution",
+        doc=doc,
+        args=args,
+        required=("filters", "kernel_size") if "filters" in args else ("kernel_size",),
+        shape=shape,
+        weights=weights,
+        macs=macs,
+        label=lambda a: _label(a, n),
+        ranks=(n + 1,),
+    )
+
+
 def _bias(a: dict, size: int) -> dict:
     return {"bias": Weight((size,))} if a["use_bias"] else {}
 
@@ -92,24 +118,13 @@ def _conv(n: int) -> LayerType:
         c = inputs[0][-1]
         return _times(prod(out), math.prod(ntuple(a["kernel_size"], n)) * (c // a["groups"]))
 
-    return LayerType(
-        name=name,
-        family="convolution",
-        doc=f"{n}-D convolution over the spatial axes of a channels-last input.",
-        args={
-            **_common(n, paddings=["valid", "same", "causal"] if n == 1 else ["valid", "same"]),
-            "groups": A.pos_int("Number of channel groups.", default=1),
-            "activation": A.ACTIVATION,
-            "use_bias": A.boolean("Add a bias per filter.", default=True),
-            **A.weight_args("kernel", "bias"),
-            "activity_regularizer": A.ACTIVITY_REGULARIZER,
-        },
-        required=("filters", "kernel_size"),
-        shape=shape,
-        weights=weights,
-        macs=macs,
-        label=lambda a: _label(a, n),
-        ranks=(n + 1,),
+    args = {
+        **_common(n, paddings=["valid", "same", "causal"] if n == 1 else ["valid", "same"]),
+        "groups": A.pos_int("Number of channel groups.", default=1),
+        **_outputs("Add a bias per filter.", "kernel"),
+    }
+    return _conv_type(
+        name, n, f"{n}-D convolution over the spatial axes of a channels-last input.", args, shape, weights, macs
     )
 
 
@@ -137,34 +152,21 @@ def _transpose(n: int) -> LayerType:
         return _times(prod(inputs[0]), math.prod(ntuple(a["kernel_size"], n)) * a["filters"])
 
     common = _common(n)
-    return LayerType(
-        name=name,
-        family="convolution",
-        doc=f"Transposed {n}-D convolution (learned upsampling).",
-        args={
-            "filters": common["filters"],
-            "kernel_size": common["kernel_size"],
-            "strides": A.int_or_tuple(n, "Upsampling factor.", default=1),
-            "padding": A.enum(["valid", "same"], "same: output = input x stride.", default="valid"),
-            "output_padding": {
-                "anyOf": [A.int_or_tuple(n, "", minimum=0), {"type": "null"}],
-                "default": None,
-                "description": "Extra rows/columns on one side of the output.",
-            },
-            "data_format": A.DATA_FORMAT,
-            "dilation_rate": common["dilation_rate"],
-            "activation": A.ACTIVATION,
-            "use_bias": A.boolean("Add a bias per filter.", default=True),
-            **A.weight_args("kernel", "bias"),
-            "activity_regularizer": A.ACTIVITY_REGULARIZER,
+    args = {
+        "filters": common["filters"],
+        "kernel_size": common["kernel_size"],
+        "strides": A.int_or_tuple(n, "Upsampling factor.", default=1),
+        "padding": A.enum(["valid", "same"], "same: output = input x stride.", default="valid"),
+        "output_padding": {
+            "anyOf": [A.int_or_tuple(n, "", minimum=0), {"type": "null"}],
+            "default": None,
+            "description": "Extra rows/columns on one side of the output.",
         },
-        required=("filters", "kernel_size"),
-        shape=shape,
-        weights=weights,
-        macs=macs,
-        label=lambda a: _label(a, n),
-        ranks=(n + 1,),
-    )
+        "data_format": A.DATA_FORMAT,
+        "dilation_rate": common["dilation_rate"],
+        **_outputs("Add a bias per filter.", "kernel"),
+    }
+    return _conv_type(name, n, f"Transposed {n}-D convolution (learned upsampling).", args, shape, weights, macs)
 
 
 def _depthwise(n: int) -> LayerType:
@@ -179,24 +181,19 @@ def _depthwise(n: int) -> LayerType:
         c, m = inputs[0][-1], a["depth_multiplier"]
         return {"kernel": Weight((*ntuple(a["kernel_size"], n), c, m)), **_bias(a, c * m)}
 
-    return LayerType(
-        name=name,
-        family="convolution",
-        doc=f"Depthwise {n}-D convolution: one spatial filter per input channel.",
-        args={
-            **_common(n, filters=False),
-            "depth_multiplier": A.pos_int("Output channels per input channel.", default=1),
-            "activation": A.ACTIVATION,
-            "use_bias": A.boolean("Add a bias per output channel.", default=True),
-            **A.weight_args("depthwise", "bias"),
-            "activity_regularizer": A.ACTIVITY_REGULARIZER,
-        },
-        required=("kernel_size",),
-        shape=shape,
-        weights=weights,
-        macs=lambda a, inputs, out: _times(prod(out), math.prod(ntuple(a["kernel_size"], n))),
-        label=lambda a: _label(a, n),
-        ranks=(n + 1,),
+    args = {
+        **_common(n, filters=False),
+        "depth_multiplier": A.pos_int("Output channels per input channel.", default=1),
+        **_outputs("Add a bias per output channel.", "depthwise"),
+    }
+    return _conv_type(
+        name,
+        n,
+        f"Depthwise {n}-D convolution: one spatial filter per input channel.",
+        args,
+        shape,
+        weights,
+        lambda a, inputs, out: _times(prod(out), math.prod(ntuple(a["kernel_size"], n))),
     )
 
 
@@ -220,24 +217,19 @@ def _separable(n: int) -> LayerType:
         c, m = inputs[0][-1], a["depth_multiplier"]
         return _times(prod(out[:-1]), c * m * (math.prod(ntuple(a["kernel_size"], n)) + a["filters"]))
 
-    return LayerType(
-        name=name,
-        family="convolution",
-        doc=f"Depthwise-separable {n}-D convolution: a depthwise then a pointwise (1-wide) convolution.",
-        args={
-            **_common(n),
-            "depth_multiplier": A.pos_int("Depthwise channels per input channel.", default=1),
-            "activation": A.ACTIVATION,
-            "use_bias": A.boolean("Add a bias per filter.", default=True),
-            **A.weight_args("depthwise", "pointwise", "bias"),
-            "activity_regularizer": A.ACTIVITY_REGULARIZER,
-        },
-        required=("filters", "kernel_size"),
-        shape=shape,
-        weights=weights,
-        macs=macs,
-        label=lambda a: _label(a, n),
-        ranks=(n + 1,),
+    args = {
+        **_common(n),
+        "depth_multiplier": A.pos_int("Depthwise channels per input channel.", default=1),
+        **_outputs("Add a bias per filter.", "depthwise", "pointwise"),
+    }
+    return _conv_type(
+        name,
+        n,
+        f"Depthwise-separable {n}-D convolution: a depthwise then a pointwise (1-wide) convolution.",
+        args,
+        shape,
+        weights,
+        macs,
     )
 
 

@@ -7,6 +7,8 @@ its figures come from its own rules.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from . import args as A
 from .base import LayerType, ShapeError, fmt_shape
 
@@ -63,24 +65,19 @@ def bidirectional(table: dict) -> LayerType:
         inner = _inner_figures(table, a, inputs[0])[4]
         return None if inner is None else 2 * inner
 
-    return LayerType(
-        name="Bidirectional",
-        family="recurrent",
-        doc="Runs a recurrent layer forwards and a copy backwards, and merges their outputs.",
-        args={
-            "layer": _layer_schema(RECURRENT, "The recurrent layer, e.g. {LSTM: {units: 64}}."),
-            "merge_mode": A.enum(
-                ["concat", "sum", "mul", "ave"], "How the two directions are merged.", default="concat"
-            ),
-        },
-        required=("layer",),
-        positional="layer",
-        shape=shape,
-        weights=weights,
-        macs=macs,
-        label=lambda a: _label(table, a),
-        nested_arg="layer",
-        defs=_defs(table, RECURRENT),
+    merge_mode = A.enum(["concat", "sum", "mul", "ave"], "How the two directions are merged.", default="concat")
+    return _wrapper(
+        table,
+        RECURRENT,
+        LayerType(
+            name="Bidirectional",
+            family="recurrent",
+            doc="Runs a recurrent layer forwards and a copy backwards, and merges their outputs.",
+            args={"layer": "The recurrent layer, e.g. {LSTM: {units: 64}}.", "merge_mode": merge_mode},
+            shape=shape,
+            weights=weights,
+            macs=macs,
+        ),
     )
 
 
@@ -110,16 +107,29 @@ def time_distributed(table: dict) -> LayerType:
         inner = _inner_figures(table, a, rest)[4]
         return None if steps is None or inner is None else steps * inner
 
-    return LayerType(
-        name="TimeDistributed",
-        family="reshape",
-        doc="Applies the nested layer to every step of the first axis (one set of weights for all steps).",
-        args={"layer": _layer_schema(names, "The layer applied per step, e.g. {Dense: 10}.")},
+    return _wrapper(
+        table,
+        names,
+        LayerType(
+            name="TimeDistributed",
+            family="reshape",
+            doc="Applies the nested layer to every step of the first axis (one set of weights for all steps).",
+            args={"layer": "The layer applied per step, e.g. {Dense: 10}."},
+            shape=shape,
+            weights=weights,
+            macs=macs,
+        ),
+    )
+
+
+def _wrapper(table: dict, names, draft: LayerType) -> LayerType:
+    """`draft` completed as a wrapper of one of `names`: its `layer` argument's schema, label and build."""
+    args = {**draft.args, "layer": _layer_schema(names, draft.args["layer"])}
+    return replace(
+        draft,
+        args=args,
         required=("layer",),
         positional="layer",
-        shape=shape,
-        weights=weights,
-        macs=macs,
         label=lambda a: _label(table, a),
         nested_arg="layer",
         defs=_defs(table, names),
