@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .layers import ALIASES, CORE, REFUSED
 from .layers.args import ACTIVATIONS
-from .layers.registry import OPAQUE_NAMES, WHY_OPAQUE
+from .layers.registry import FILE_ARGS, OPAQUE_NAMES, WHY_OPAQUE
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "layers.md"
 FAMILY_ORDER = [
@@ -112,8 +112,12 @@ def render() -> str:
         "arguments are passed to Keras as given, and their shapes and parameters come from Keras at",
         "`netspec build`. `netspec summary` shows `?` for such a layer and for the layers that depend on",
         "it, and its totals say they are lower bounds, naming the layers they leave out.",
-        "Arguments that name a local file (a vocabulary path, say) are refused unless `--allow-files`",
-        "is given: a spec is data.",
+        "Arguments that name a local file (a vocabulary path of "
+        + ", ".join(f"`{n}`" for n in sorted(FILE_ARGS))
+        + ")",
+        "are refused, since a spec is data, unless `netspec build --allow-files` is given. Before building,",
+        "`netspec build` sizes these layers by Keras' shape inference without allocating their weights, so",
+        "that its memory guard covers them; it warns about any layer it could not size.",
         "",
         "| class | why no static rule |",
         "|---|---|",

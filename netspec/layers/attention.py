@@ -95,7 +95,8 @@ _OPTIONAL_INT = {**_OPTIONAL_INT_NODEFAULT, "default": None}
 MULTI_HEAD_ATTENTION = LayerType(
     name="MultiHeadAttention",
     family="attention",
-    doc="Multi-head scaled dot-product attention with learned query, key, value and output projections.",
+    doc="Multi-head scaled dot-product attention with learned query, key, value and output projections. "
+    "Inputs: [query, value] or [query, value, key] (self-attention: [x, x]). MACs count the projections only.",
     args={
         "num_heads": A.pos_int("Number of heads."),
         "key_dim": A.pos_int("Size of each head for query and key."),
@@ -175,7 +176,8 @@ def _gqa_macs(a, inputs, out):
 GROUP_QUERY_ATTENTION = LayerType(
     name="GroupQueryAttention",
     family="attention",
-    doc="Grouped-query attention: several query heads share each key/value head.",
+    doc="Grouped-query attention: several query heads share each key/value head. "
+    "Inputs: [query, value] or [query, value, key]. MACs count the projections only.",
     args={
         "head_dim": A.pos_int("Size of each head."),
         "num_query_heads": A.pos_int("Number of query heads."),
@@ -224,7 +226,8 @@ def _attention_weights(a, inputs):
 ATTENTION = LayerType(
     name="Attention",
     family="attention",
-    doc="Dot-product (Luong-style) attention of a query over a value (and key).",
+    doc="Dot-product (Luong-style) attention of a query over a value (and key): inputs [query, value(, key)]. "
+    "No weight products, so 0 MACs by the convention.",
     args={
         "use_scale": A.boolean("Learn a scalar that scales the scores.", default=False),
         "score_mode": A.enum(["dot", "concat"], "How query and key are scored.", default="dot"),
@@ -239,7 +242,8 @@ ATTENTION = LayerType(
 ADDITIVE_ATTENTION = LayerType(
     name="AdditiveAttention",
     family="attention",
-    doc="Additive (Bahdanau-style) attention of a query over a value (and key).",
+    doc="Additive (Bahdanau-style) attention of a query over a value (and key): inputs [query, value(, key)]. "
+    "No weight products, so 0 MACs by the convention.",
     args={
         "use_scale": A.boolean("Learn a scale per feature.", default=True),
         "dropout": A.rate("Dropout of the attention weights.", default=0.0),

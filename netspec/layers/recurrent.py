@@ -76,7 +76,9 @@ def _rnn(name: str) -> LayerType:
     return LayerType(
         name=name,
         family="recurrent",
-        doc=f"{name} over the time axis of (time, features) inputs.",
+        doc=f"{name} over the time axis of (time, features) inputs. One output: the last step, or every step "
+        "with return_sequences (return_state is not supported: a spec's layer has one output). "
+        "MACs: steps x gates x units x (features + units); unknown for a variable number of steps.",
         args=args,
         required=("units",),
         positional="units",
