@@ -215,10 +215,6 @@ def _merge(layer_type, args, shapes):
     return netspec.loads(json.dumps({"netspec": 1, "inputs": inputs, "layers": [layer]}))
 
 
-# Importing a Keras model holding these needs a nested layer's config read back: not supported yet.
-NOT_IMPORTED = {"Bidirectional", "TimeDistributed"}
-
-
 def _assert_matches_keras(spec, imported: bool = False):
     analysis = spec.summary()
     assert analysis.complete, analysis.dynamic
@@ -241,7 +237,7 @@ def test_cases_cover_every_core_type():
 
 @pytest.mark.parametrize(("layer_type", "args", "shape"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_static_rules_equal_keras(layer_type, args, shape):
-    _assert_matches_keras(_single(layer_type, args, shape), imported=layer_type not in NOT_IMPORTED)
+    _assert_matches_keras(_single(layer_type, args, shape), imported=True)
 
 
 @pytest.mark.parametrize(
