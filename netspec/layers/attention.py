@@ -81,16 +81,15 @@ def _mha_macs(a, inputs, out):
     )
 
 
-_OPTIONAL_INT_NODEFAULT = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]}
+_OPTIONAL_INT = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "null"}], "default": None}
 _WEIGHTS = {
     "use_bias": A.boolean("Add biases to the projections.", default=True),
     **A.weight_args("kernel", "bias"),
     "activity_regularizer": A.ACTIVITY_REGULARIZER,
     "use_gate": A.boolean("Gate the attention output with a sigmoid projection of the query.", default=False),
-    "sliding_window": {**_OPTIONAL_INT_NODEFAULT, "default": None, "description": "Attend only this far (a mask)."},
+    "sliding_window": {**_OPTIONAL_INT, "description": "Attend only this far (a mask)."},
     "seed": A.SEED,
 }
-_OPTIONAL_INT = {**_OPTIONAL_INT_NODEFAULT, "default": None}
 
 MULTI_HEAD_ATTENTION = LayerType(
     name="MultiHeadAttention",
