@@ -27,12 +27,12 @@ STAGING = ".staging-"
 FILES = ("spec.yaml", "model.keras", "summary.txt", "summary.json")
 
 
-def build(spec, root: Path = Path("build"), verbose: bool = False):
+def build(spec, root: Path = Path("build"), verbose: bool = False, allow_files: bool = False):
     """Compile `spec` with Keras, publish its build directory, make it current; return (dir, analysis)."""
     from .keras_build import build_model, verified
 
-    model = build_model(spec, verbose)
-    analysis = verified(spec.summary(), model)
+    model = build_model(spec, verbose, allow_files)
+    analysis = verified(spec.summary(), model, spec)
     out = root / spec.name
     root.mkdir(parents=True, exist_ok=True)
     with _locked(root):

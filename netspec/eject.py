@@ -19,6 +19,7 @@ from .compiler.expand import snake
 from .compiler.graph import build_order
 from .importer import fresh_name, shared_arguments
 from .layers import CORE
+from .layers.wrappers import written
 from .plugins import LAYERS as PLUGIN_LAYERS
 from .plugins import MODULE_NAME
 from .problems import NetspecBug
@@ -102,7 +103,7 @@ def _ordered(type_name: str, args: dict) -> dict:
 
 def _call(callee: str, args: dict, indent: str, prefix: str = "", suffix: str = "", spread: str = "") -> list[str]:
     """`prefix callee(k=v, ..., **spread) suffix`, on one line or one argument per line when long."""
-    parts = [f"{k}={literal(v)}" for k, v in args.items() if _is_identifier(k)]
+    parts = [f"{k}={v if isinstance(v, _Code) else literal(v)}" for k, v in args.items() if _is_identifier(k)]
     odd = {k: v for k, v in args.items() if not _is_identifier(k)}
     if odd:
         parts.append(f"**{literal(odd)}")
@@ -153,8 +154,14 @@ def _build_function(spec, shared: dict, constants: dict) -> list[str]:
         sources = [tensors[s] for s in layer.inputs]
         own = {k: v for k, v in layer.args.items() if k not in shared.get(layer.type, {})}
         args = {**_ordered(layer.type, own), "name": layer.name}
+        core = CORE.get(layer.type)
+        if core is not None and core.nested_arg in args:
+            args[core.nested_arg] = _nested(args[core.nested_arg])
         call = _call(_callee(layer.type), args, "    ", f"{tensors[layer.name]} = ", "", constants.get(layer.type, ""))
-        call[-1] += f"({_one_or_list(sources)})"
+        if core is not None and core.call == "query_value_key":
+            call[-1] += f"({sources[0]}, {sources[1]}{f', key={sources[2]}' if len(sources) > 2 else ''})"
+        else:
+            call[-1] += f"({_one_or_list(sources)})"
         body += call
     ins = _one_or_list([tensors[n] for n in flat.inputs])
     outs = _one_or_list([tensors[n] for n in flat.outputs])
@@ -163,6 +170,17 @@ def _build_function(spec, shared: dict, constants: dict) -> list[str]:
     doc = f'    """Build the model{count}."""'
     ret = f"    return keras.Model(inputs={ins}, outputs={outs}, name={literal(spec.name)})"
     return ["def build_model():", doc, *body, ret]
+
+
+class _Code(str):
+    """Python source written by eject itself (a nested layer's constructor), not a literal."""
+
+
+def _nested(given: dict) -> _Code:
+    """A wrapper's nested layer {Type: args} as `layers.Type(arg=..., ...)` on one line."""
+    ((type_name, raw),) = given.items()
+    args = _ordered(type_name, written(CORE[type_name], raw))
+    return _Code(f"{_callee(type_name)}({', '.join(f'{k}={literal(v)}' for k, v in args.items())})")
 
 
 def _one_or_list(variables: list[str]) -> str:

@@ -336,6 +336,8 @@ def _short(value):
 
 
 def _core_args(layer_type: LayerType, cfg: dict, name: str) -> dict:
+    if layer_type.nested_arg is not None:
+        cfg = _unwrapped(layer_type, cfg, name)
     args = {}
     for key, value in cfg.items():
         if key in BOOKKEEPING:
@@ -352,6 +354,25 @@ def _core_args(layer_type: LayerType, cfg: dict, name: str) -> dict:
             continue  # Keras writes a pooling layer's default strides (its pool_size) out in full
         args[key] = _short(value) if _accepts_int(schema) else value
     return args
+
+
+def _unwrapped(layer_type: LayerType, cfg: dict, name: str) -> dict:
+    """A wrapper's config with its nested layer's config as {Type: args}; Bidirectional's mirrored backward copy dropped."""
+    cfg = dict(cfg)
+    inner = cfg.get(layer_type.nested_arg)
+    inner_type = CORE.get(inner.get("class_name")) if isinstance(inner, dict) else None
+    if inner_type is None or not isinstance(inner.get("config"), dict):
+        raise UsageError(f"layer '{name}' ({layer_type.name}) wraps a layer netspec has no static rules for")
+    backward = cfg.pop("backward_layer", None)
+    if backward is not None:
+        mirrored = {**inner["config"], "go_backwards": not inner["config"].get("go_backwards", False)}
+        if {k: v for k, v in backward.get("config", {}).items() if k != "name"} != {
+            k: v for k, v in mirrored.items() if k != "name"
+        }:
+            raise UsageError(f"layer '{name}' (Bidirectional) has its own backward layer, which a spec cannot hold")
+    inner_args = _core_args(inner_type, inner["config"], name)
+    cfg[layer_type.nested_arg] = {inner_type.name: inner_args}
+    return cfg
 
 
 def _accepts_int(schema: dict) -> bool:

@@ -11,19 +11,24 @@ from pathlib import Path
 
 from .layers import ALIASES, CORE, REFUSED
 from .layers.args import ACTIVATIONS
-from .layers.registry import OPAQUE_NAMES
+from .layers.registry import FILE_ARGS, OPAQUE_NAMES, WHY_OPAQUE
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "layers.md"
 FAMILY_ORDER = [
     "convolution",
     "dense",
     "embedding",
+    "core",
     "activation",
     "regularization",
     "normalization",
     "pooling",
     "reshape",
     "merge",
+    "recurrent",
+    "attention",
+    "encoding",
+    "augmentation",
     "preprocessing",
 ]
 
@@ -69,8 +74,12 @@ def render() -> str:
         "MACs count multiply-accumulates of the weights (FLOPs = 2 × MACs).",
         "",
     ]
+    aliases = len(ALIASES)
+    out += [f"{len(CORE)} layer types have static rules ({aliases} more names are Keras' aliases of them).", ""]
     for family in FAMILY_ORDER:
         layers = [lt for lt in CORE.values() if lt.family == family]
+        if not layers:
+            continue
         out += [f"## {family.capitalize()}", ""]
         for lt in layers:
             out += [f"### {lt.name}", "", lt.doc, ""]
@@ -99,11 +108,20 @@ def render() -> str:
         "",
         "## Other Keras layers",
         "",
-        "Any other public `keras.layers` class may be used by name. Its arguments are passed to Keras",
-        "as given, and its shapes and parameters come from Keras at `netspec build`; `netspec summary`",
-        "shows `?` for it and for the layers after it. These are:",
+        "These public `keras.layers` classes have no static rule. They may be used by name: their",
+        "arguments are passed to Keras as given, and their shapes and parameters come from Keras at",
+        "`netspec build`. `netspec summary` shows `?` for such a layer and for the layers that depend on",
+        "it, and its totals say they are lower bounds, naming the layers they leave out.",
+        "Arguments that name a local file (a vocabulary path of "
+        + ", ".join(f"`{n}`" for n in sorted(FILE_ARGS))
+        + ")",
+        "are refused, since a spec is data, unless `netspec build --allow-files` is given. Before building,",
+        "`netspec build` sizes these layers by Keras' shape inference without allocating their weights, so",
+        "that its memory guard covers them; it warns about any layer it could not size.",
         "",
-        ", ".join(f"`{n}`" for n in sorted(OPAQUE_NAMES)),
+        "| class | why no static rule |",
+        "|---|---|",
+        *[f"| `{n}` | {WHY_OPAQUE.get(n, 'not yet given a static rule')} |" for n in sorted(OPAQUE_NAMES)],
         "",
         "## Refused",
         "",

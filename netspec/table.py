@@ -7,6 +7,8 @@ import json
 from .compiler.analyse import Analysis
 from .layers.base import fmt_shape
 
+TOTALS = ("params", "trainable", "non_trainable", "macs")
+
 
 def _num(n) -> str:
     return "?" if n is None else f"{n:,}"
@@ -37,24 +39,58 @@ def _shape(row) -> str:
     return "?" if row.output_shape is None else fmt_shape(row.output_shape)
 
 
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _layers(n: int) -> str:
+    return f"{n} layer" + ("" if n == 1 else "s")
+
+
+def _bound(analysis: Analysis, attr: str, fmt, why: str) -> str:
+    """A total as text: exact, or '≥ lower bound; N layers unknown ...: names' when some figure is missing.
+
+    `fmt(value, at_least)` writes the number, with `at_least` ("≥ " or "") before each figure it shows.
+    """
+    unknown = analysis.unknown(attr)
+    if not unknown:
+        return fmt(analysis.total(attr), "")
+    return f"{fmt(analysis.total(attr), '≥ ')}; {_layers(len(unknown))} {why}: {_names(unknown)}"
+
+
 def footer_lines(analysis: Analysis, batch_size: int | None, verified: bool) -> list[str]:
-    params = analysis.total("trainable") + analysis.total("non_trainable")
+    """The totals under the table; a total that misses a layer's figure is printed as a lower bound."""
+    until = "not counted by Keras" if verified else "unknown until build"
+    macs_why = "without MACs (Keras reports none)" if verified else "without a static MAC count"
+    count = lambda n, at_least: f"{at_least}{n:,}"  # noqa: E731
     lines = [
         "Activations: bytes of one example's float32 output.",
-        f"Total params: {params:,} ({_bytes(4 * params)})",
-        f"Trainable params: {analysis.total('trainable'):,}",
-        f"Non-trainable params: {analysis.total('non_trainable'):,}",
-        f"MACs per example: {_si(analysis.total('macs'))} (FLOPs = 2 x MACs = {_si(2 * analysis.total('macs'))})",
+        "Total params: "
+        + _bound(analysis, "params", lambda n, at_least: f"{at_least}{n:,} ({at_least}{_bytes(4 * n)})", until),
+        f"Trainable params: {_bound(analysis, 'trainable', count, until)}",
+        f"Non-trainable params: {_bound(analysis, 'non_trainable', count, until)}",
+        "MACs per example: "
+        + _bound(
+            analysis,
+            "macs",
+            lambda n, at_least: f"{at_least}{_si(n)} (FLOPs = 2 x MACs {'≥' if at_least else '='} {_si(2 * n)})",
+            macs_why,
+        ),
     ]
     if batch_size:
         mem = analysis.training_memory(batch_size)
-        lines.append(
-            f"Training memory at batch {batch_size} ({analysis.optimizer}): {_bytes(mem['total'])} "
+        missing = analysis.memory_unknown()
+        at_least = "≥ " if missing else ""
+        line = (
+            f"Training memory at batch {batch_size} ({analysis.optimizer}): {at_least}{_bytes(mem['total'])} "
             f"(weights {_bytes(mem['weights'])}, gradients {_bytes(mem['gradients'])}, "
             f"optimizer {_bytes(mem['optimizer'])}, activations {_bytes(mem['activations'])})"
         )
+        if missing:
+            line += f"; not counted: {_layers(len(missing))} ({_names(missing)})"
+        lines.append(line)
     if analysis.dynamic:
-        names = ", ".join(analysis.dynamic[:5]) + (" ..." if len(analysis.dynamic) > 5 else "")
+        names = _names(analysis.dynamic)
         if verified:
             lines.append(f"Computed by Keras, not statically: {names}")
         else:
@@ -124,20 +160,22 @@ def as_dict(analysis: Analysis, batch_size: int | None = None, verified: bool = 
         "name": analysis.name,
         "verified_by_keras": verified,
         "layers": rows,
-        "totals": {
-            "params": analysis.total("trainable") + analysis.total("non_trainable"),
-            "trainable": analysis.total("trainable"),
-            "non_trainable": analysis.total("non_trainable"),
-            "macs": analysis.total("macs"),
-            "flops": 2 * analysis.total("macs"),
-        },
+        # null where a layer's figure is unknown; lower_bounds then holds the sum of the known ones
+        "totals": {attr: analysis.exact(attr) for attr in TOTALS},
+        "lower_bounds": {attr: analysis.total(attr) for attr in TOTALS},
+        "unknown": {attr: analysis.unknown(attr) for attr in TOTALS},
         "not_static": list(analysis.dynamic),
     }
+    for key in ("totals", "lower_bounds"):
+        macs = out[key]["macs"]
+        out[key]["flops"] = None if macs is None else 2 * macs
     if batch_size:
         out["training_memory"] = {
             "batch_size": batch_size,
             "optimizer": analysis.optimizer,
             **analysis.training_memory(batch_size),
+            "lower_bound": bool(analysis.memory_unknown()),
+            "not_counted": analysis.memory_unknown(),
         }
     return out
 

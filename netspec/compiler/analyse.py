@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .expand import FlatSpec
-from .graph import build_order, ordered_inputs
 from ..layers import CORE, ShapeError, lookup
 from ..problems import Problem, SpecError
+from .expand import FlatSpec
+from .graph import build_order
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "uint8": 1}
 OPTIMIZER_SLOTS = {
@@ -74,7 +74,16 @@ class Analysis:
     dynamic: list = field(default_factory=list)
 
     def total(self, attr: str) -> int:
+        """The sum of the known figures: the exact total when `unknown(attr)` is empty, else a lower bound."""
         return sum(getattr(r, attr) or 0 for r in self.rows)
+
+    def unknown(self, attr: str) -> list[str]:
+        """Names of the layers whose figure `attr` is not known statically."""
+        return [r.name for r in self.rows if getattr(r, attr) is None]
+
+    def exact(self, attr: str) -> int | None:
+        """The total of `attr`, or None when some layer's figure is unknown."""
+        return None if self.unknown(attr) else self.total(attr)
 
     @property
     def complete(self) -> bool:
@@ -103,22 +112,30 @@ class Analysis:
         memory["total"] = sum(memory.values())
         return memory
 
+    def memory_unknown(self) -> list[str]:
+        """Layers that the memory estimate cannot count (weights or output size unknown): it is a lower bound."""
+        return [r.name for r in self.rows if r.params is None or r.activations is None]
+
 
 def _optimizer_name(train: dict) -> str:
     opt = train.get("optimizer", "Adam")
     return next(iter(opt)) if isinstance(opt, dict) else str(opt)
 
 
-def analyse(spec: FlatSpec, graph: nx.DiGraph) -> Analysis:
-    """Compute every static figure; raise SpecError naming the layer and shapes on a mismatch."""
+def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:
+    """Compute every static figure; raise SpecError naming the layer and shapes on a mismatch.
+
+    `infer(layer, input_shapes)` may give (output shape, trainable, non-trainable) for a layer
+    without static rules (from Keras, at the edge); the layers after it are then analysed from it.
+    """
     problems: list[Problem] = []
     rows = {}
     for layer in build_order(spec, graph):
         node = layer.name
         data = graph.nodes[node]
-        sources = ordered_inputs(graph, node)
+        sources = list(layer.inputs)  # duplicates kept: self-attention reads [x, x]
         shapes = [graph.nodes[s].get("output_shape") for s in sources]
-        row = _analyse_layer(layer, shapes, spec, problems)
+        row = _analyse_layer(layer, shapes, spec, problems, infer)
         row.inputs = sources
         rows[node] = row
         data.update(
@@ -137,11 +154,14 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph) -> Analysis:
     return Analysis(spec.name, spec.inputs, ordered, list(spec.outputs), _optimizer_name(spec.train), dynamic)
 
 
-def _analyse_layer(layer, shapes, spec, problems) -> Row:
+def _analyse_layer(layer, shapes, spec, problems, infer=None) -> Row:
     core = CORE.get(layer.type)
     family = core.family if core else (lookup(layer.type).family if lookup(layer.type) else "other")
     row = Row(layer.name, layer.type, [], None, None, None, None, family=family, block=layer.block)
     if core is None:
+        figures = infer(layer, shapes) if infer is not None else None
+        if figures is not None:
+            row.output_shape, row.trainable, row.non_trainable = figures
         return row
     args = core.with_defaults(layer.args)
     try:

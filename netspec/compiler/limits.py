@@ -74,3 +74,28 @@ def check_memory(spec, batch_size: int | None = None, allow_large: bool = False)
 def _largest(rows: list[Row]) -> Row | None:
     weighted = [r for r in rows if r.params]
     return max(weighted, key=lambda r: r.params) if weighted else None
+
+
+def check_inferred_weights(spec, analysis, allow_large: bool = False) -> list[str]:
+    """Refuse when the weights of `analysis` exceed this machine's memory; return the layers it could not count.
+
+    `analysis` is the spec's, with the layers that have no static rules sized by Keras' shape
+    inference (keras_build.infer_opaque, which allocates nothing), so those layers are checked too.
+    """
+    unchecked = analysis.unknown("params")
+    available = machine_memory()
+    if allow_large or available is None:
+        return unchecked
+    need = 4 * analysis.total("params")
+    if need <= available:
+        return unchecked
+    largest = _largest(analysis.rows)
+    layer = next(lay for lay in spec.flat.layers if lay.name == largest.name)
+    where = _locate(spec.flat, layer)
+    message = (
+        f"building this model needs {'at least ' if unchecked else ''}{fmt_bytes(need)} for its weights "
+        f"(Keras' shape inference counted the layers without static rules), more than this machine's "
+        f"{fmt_bytes(available)}; the largest layer is '{largest.name}' ({largest.type}, {largest.params:,} "
+        f"parameters = {fmt_bytes(4 * largest.params)}). Make it smaller, or pass --allow-large to try anyway"
+    )
+    raise SpecError([Problem(where.path, where.line, where.col, message)])

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from . import args as A
-from .base import LayerType
+from .base import LayerType, ShapeError, Weight, fmt_shape, same_shape
 
-
-def _same(a, inputs):
-    return inputs[0]
-
+_same = same_shape
 
 ACTIVATION = LayerType(
     name="Activation",
@@ -57,4 +54,50 @@ SOFTMAX = LayerType(
     label=lambda a: "softmax",
 )
 
-LAYERS = [ACTIVATION, RELU, LEAKY_RELU, SOFTMAX]
+ELU = LayerType(
+    name="ELU",
+    family="activation",
+    doc="Exponential linear unit.",
+    args={"alpha": A.number("Scale of the negative part.", default=1.0)},
+    positional="alpha",
+    shape=_same,
+    label=lambda a: f"elu α={a['alpha']:g}",
+)
+
+
+def _prelu_weights(a, inputs):
+    x = inputs[0]
+    shared = set(_shared_axes(a))
+    shape = tuple(1 if i + 1 in shared else d for i, d in enumerate(x))
+    if any(d is None for d in shape):
+        raise ShapeError(f"PReLU needs known sizes on its unshared axes; received {fmt_shape(x)}")
+    return {"alpha": Weight(shape)}
+
+
+def _shared_axes(a) -> list:
+    axes = a["shared_axes"]
+    return [] if axes is None else [axes] if isinstance(axes, int) else list(axes)
+
+
+PRELU = LayerType(
+    name="PReLU",
+    family="activation",
+    doc="Leaky ReLU with a learned slope per element (shared along `shared_axes`).",
+    args={
+        **{k.replace("kernel", "alpha"): v for k, v in A.weight_args("kernel").items()},
+        "alpha_initializer": A.initializer("Initializer of the slopes.", "Zeros"),
+        "shared_axes": {
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "array", "items": {"type": "integer", "minimum": 1}},
+                {"type": "null"},
+            ],
+            "default": None,
+            "description": "Axes (1 = first after batch) along which one slope is shared, e.g. [1, 2] for images.",
+        },
+    },
+    shape=_same,
+    weights=_prelu_weights,
+)
+
+LAYERS = [ACTIVATION, RELU, LEAKY_RELU, SOFTMAX, ELU, PRELU]

@@ -60,19 +60,28 @@ class LayerType:
     ranks: tuple | None = None  # accepted input ranks, batch excluded
     keras_name: str | None = None
     static: bool = field(default=True)
+    # How the Keras layer is made and called, where not `keras.layers.<name>(name=..., **args)` called
+    # on one tensor (or a list of them for merge layers):
+    nested_arg: str | None = None  # this argument holds a layer {Type: args}, made as keras.layers.Type(**args)
+    # "query_value_key": called as layer(query, value, key=key) on its 2 or 3 inputs (attention)
+    call: str | None = None
+    defs: Callable | None = None  # () -> the "$defs" that this layer's "$ref"s name (wrappers' nested layers)
 
-    def args_schema(self) -> dict:
-        """JSON Schema of this layer's argument mapping."""
-        return {
+    def args_schema(self, standalone: bool = True) -> dict:
+        """JSON Schema of this layer's argument mapping; `standalone` includes the `$defs` its refs name."""
+        out = {
             "type": "object",
             "properties": dict(self.args),
             "additionalProperties": not self.static,
             "required": list(self.required),
         }
+        if standalone and self.defs is not None:
+            out["$defs"] = self.defs()
+        return out
 
     def schema(self) -> dict:
-        """JSON Schema of what may follow the type key: the mapping, or a scalar shorthand."""
-        mapping = self.args_schema()
+        """JSON Schema of what may follow the type key (the mapping, or a scalar shorthand), inside the spec's."""
+        mapping = self.args_schema(standalone=False)
         if self.positional:
             return {"anyOf": [mapping, dict(self.args[self.positional])], "description": self.doc}
         if not self.required:
@@ -94,6 +103,11 @@ class LayerType:
                 raise ShapeError(
                     f"{self.name} expects a rank-{want} input (batch included); received {fmt_shape(shape)}"
                 )
+
+
+def same_shape(args: dict, inputs: list) -> Shape:
+    """The shape rule of element-wise layers: the output has the input's shape."""
+    return inputs[0]
 
 
 def fmt_shape(shape: Shape) -> str:

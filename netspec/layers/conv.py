@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1D/2D/3D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D."""
+"""Convolution layers in 1, 2 and 3 dimensions: plain, transposed, depthwise and separable."""
 
 from __future__ import annotations
 
@@ -25,13 +25,15 @@ def _label(a: dict, n: int) -> str:
     return ", ".join(parts)
 
 
-def _channels(name: str, shape) -> int:
+def channels(name: str, shape) -> int:
+    """The input's channel count (last axis), which every convolution needs to know."""
     if shape[-1] is None:
         raise ShapeError(f"{name} needs a known channel count; received {fmt_shape(shape)}")
     return shape[-1]
 
 
-def _spatial(a: dict, shape, n: int, name: str) -> tuple:
+def spatial(a: dict, shape, n: int, name: str) -> tuple:
+    """Output sizes of the spatial axes of `shape` (channels last) under a's kernel, strides, dilation, padding."""
     k = ntuple(a["kernel_size"], n)
     s = ntuple(a.get("strides", 1), n)
     d = ntuple(a.get("dilation_rate", 1), n)
@@ -48,51 +50,40 @@ def _spatial(a: dict, shape, n: int, name: str) -> tuple:
     return out
 
 
-def _conv(n: int) -> LayerType:
-    name = f"Conv{n}D"
-
-    def shape(a, inputs):
-        x = inputs[0]
-        c = _channels(name, x)
-        g = a["groups"]
-        if c % g or a["filters"] % g:
-            raise ShapeError(
-                f"{name} groups={g} must divide both the input channels ({c}) and filters ({a['filters']})"
-            )
-        return (*_spatial(a, x, n, name), a["filters"])
-
-    def weights(a, inputs):
-        c = inputs[0][-1]
-        w = {"kernel": Weight((*ntuple(a["kernel_size"], n), c // a["groups"], a["filters"]))}
-        if a["use_bias"]:
-            w["bias"] = Weight((a["filters"],))
-        return w
-
-    def macs(a, inputs, out):
-        c = inputs[0][-1]
-        return (prod(out) or 0) * math.prod(ntuple(a["kernel_size"], n)) * (c // a["groups"])
-
-    paddings = ["valid", "same", "causal"] if n == 1 else ["valid", "same"]
-    return LayerType(
-        name=name,
-        family="convolution",
-        doc=f"{n}-D convolution over the spatial axes of a channels-last input.",
-        args={
-            "filters": A.pos_int("Number of output channels."),
+def _common(n: int, filters: bool = True, paddings=("valid", "same")) -> dict:
+    out = {"filters": A.pos_int("Number of output channels.")} if filters else {}
+    out.update(
+        {
             "kernel_size": A.int_or_tuple(n, "Window size (an int, or one per spatial axis)."),
             "strides": A.int_or_tuple(n, "Step of the window.", default=1),
             "padding": A.enum(
-                paddings, "valid: no padding; same: output size = ceil(input / stride).", default="valid"
+                list(paddings), "valid: no padding; same: output size = ceil(input / stride).", default="valid"
             ),
             "data_format": A.DATA_FORMAT,
             "dilation_rate": A.int_or_tuple(n, "Spacing between kernel taps.", default=1),
-            "groups": A.pos_int("Number of channel groups.", default=1),
-            "activation": A.ACTIVATION,
-            "use_bias": A.boolean("Add a bias per filter.", default=True),
-            **A.weight_args("kernel", "bias"),
-            "activity_regularizer": A.ACTIVITY_REGULARIZER,
-        },
-        required=("filters", "kernel_size"),
+        }
+    )
+    return out
+
+
+def _outputs(bias_doc: str, *weights: str) -> dict:
+    """The arguments after the window ones: activation, bias, and the weights' initializers and the like."""
+    return {
+        "activation": A.ACTIVATION,
+        "use_bias": A.boolean(bias_doc, default=True),
+        **A.weight_args(*weights, "bias"),
+        "activity_regularizer": A.ACTIVITY_REGULARIZER,
+    }
+
+
+def _conv_type(name: str, n: int, doc: str, args: dict, shape, weights, macs) -> LayerType:
+    """A convolution's registry entry: its rules, and the arguments it takes ("filters" unless depthwise)."""
+    return LayerType(
+        name=name,
+        family="convolution",
+        doc=doc,
+        args=args,
+        required=("filters", "kernel_size") if "filters" in args else ("kernel_size",),
         shape=shape,
         weights=weights,
         macs=macs,
@@ -101,142 +92,150 @@ def _conv(n: int) -> LayerType:
     )
 
 
-def _transpose_shape(a, inputs):
-    x = inputs[0]
-    _channels("Conv2DTranspose", x)
-    k, s, d = (ntuple(a[key], 2) for key in ("kernel_size", "strides", "dilation_rate"))
-    op = ntuple(a["output_padding"], 2) if a["output_padding"] is not None else (None, None)
-    hw = tuple(transpose_out(x[i], k[i], s[i], a["padding"], d[i], op[i]) for i in range(2))
-    return (*hw, a["filters"])
+def _bias(a: dict, size: int) -> dict:
+    return {"bias": Weight((size,))} if a["use_bias"] else {}
 
 
-def _transpose_weights(a, inputs):
-    w = {"kernel": Weight((*ntuple(a["kernel_size"], 2), a["filters"], inputs[0][-1]))}
-    if a["use_bias"]:
-        w["bias"] = Weight((a["filters"],))
-    return w
+def _conv(n: int) -> LayerType:
+    name = f"Conv{n}D"
+
+    def shape(a, inputs):
+        x = inputs[0]
+        c = channels(name, x)
+        g = a["groups"]
+        if c % g or a["filters"] % g:
+            raise ShapeError(
+                f"{name} groups={g} must divide both the input channels ({c}) and filters ({a['filters']})"
+            )
+        return (*spatial(a, x, n, name), a["filters"])
+
+    def weights(a, inputs):
+        c = inputs[0][-1]
+        kernel = Weight((*ntuple(a["kernel_size"], n), c // a["groups"], a["filters"]))
+        return {"kernel": kernel, **_bias(a, a["filters"])}
+
+    def macs(a, inputs, out):
+        c = inputs[0][-1]
+        return _times(prod(out), math.prod(ntuple(a["kernel_size"], n)) * (c // a["groups"]))
+
+    args = {
+        **_common(n, paddings=["valid", "same", "causal"] if n == 1 else ["valid", "same"]),
+        "groups": A.pos_int("Number of channel groups.", default=1),
+        **_outputs("Add a bias per filter.", "kernel"),
+    }
+    return _conv_type(
+        name, n, f"{n}-D convolution over the spatial axes of a channels-last input.", args, shape, weights, macs
+    )
 
 
-def _transpose_macs(a, inputs, out):
-    x = inputs[0]
-    return (prod(x) or 0) * math.prod(ntuple(a["kernel_size"], 2)) * a["filters"]
+def _times(elements, per_element: int):
+    """MACs of `per_element` per output element; None when the output size is unknown."""
+    return None if elements is None else elements * per_element
 
 
-CONV2D_TRANSPOSE = LayerType(
-    name="Conv2DTranspose",
-    family="convolution",
-    doc="Transposed 2-D convolution (learned upsampling).",
-    args={
-        "filters": A.pos_int("Number of output channels."),
-        "kernel_size": A.int_or_tuple(2, "Window size."),
-        "strides": A.int_or_tuple(2, "Upsampling factor.", default=1),
+def _transpose(n: int) -> LayerType:
+    name = f"Conv{n}DTranspose"
+
+    def shape(a, inputs):
+        x = inputs[0]
+        channels(name, x)
+        k, s, d = (ntuple(a[key], n) for key in ("kernel_size", "strides", "dilation_rate"))
+        op = ntuple(a["output_padding"], n) if a["output_padding"] is not None else (None,) * n
+        out = tuple(transpose_out(x[i], k[i], s[i], a["padding"], d[i], op[i]) for i in range(n))
+        return (*out, a["filters"])
+
+    def weights(a, inputs):
+        kernel = Weight((*ntuple(a["kernel_size"], n), a["filters"], inputs[0][-1]))
+        return {"kernel": kernel, **_bias(a, a["filters"])}
+
+    def macs(a, inputs, out):
+        return _times(prod(inputs[0]), math.prod(ntuple(a["kernel_size"], n)) * a["filters"])
+
+    common = _common(n)
+    args = {
+        "filters": common["filters"],
+        "kernel_size": common["kernel_size"],
+        "strides": A.int_or_tuple(n, "Upsampling factor.", default=1),
         "padding": A.enum(["valid", "same"], "same: output = input x stride.", default="valid"),
         "output_padding": {
-            "anyOf": [A.int_or_tuple(2, "", minimum=0), {"type": "null"}],
+            "anyOf": [A.int_or_tuple(n, "", minimum=0), {"type": "null"}],
             "default": None,
             "description": "Extra rows/columns on one side of the output.",
         },
         "data_format": A.DATA_FORMAT,
-        "dilation_rate": A.int_or_tuple(2, "Spacing between kernel taps.", default=1),
-        "activation": A.ACTIVATION,
-        "use_bias": A.boolean("Add a bias per filter.", default=True),
-        **A.weight_args("kernel", "bias"),
-        "activity_regularizer": A.ACTIVITY_REGULARIZER,
-    },
-    required=("filters", "kernel_size"),
-    shape=_transpose_shape,
-    weights=_transpose_weights,
-    macs=_transpose_macs,
-    label=lambda a: _label(a, 2),
-    ranks=(3,),
-)
-
-
-def _depthwise_shape(a, inputs):
-    x = inputs[0]
-    c = _channels("DepthwiseConv2D", x)
-    return (*_spatial(a, x, 2, "DepthwiseConv2D"), c * a["depth_multiplier"])
-
-
-def _depthwise_weights(a, inputs):
-    c = inputs[0][-1]
-    w = {"kernel": Weight((*ntuple(a["kernel_size"], 2), c, a["depth_multiplier"]))}
-    if a["use_bias"]:
-        w["bias"] = Weight((c * a["depth_multiplier"],))
-    return w
-
-
-DEPTHWISE_CONV2D = LayerType(
-    name="DepthwiseConv2D",
-    family="convolution",
-    doc="Depthwise 2-D convolution: one spatial filter per input channel.",
-    args={
-        "kernel_size": A.int_or_tuple(2, "Window size."),
-        "strides": A.int_or_tuple(2, "Step of the window.", default=1),
-        "padding": A.enum(["valid", "same"], "valid or same.", default="valid"),
-        "depth_multiplier": A.pos_int("Output channels per input channel.", default=1),
-        "data_format": A.DATA_FORMAT,
-        "dilation_rate": A.int_or_tuple(2, "Spacing between kernel taps.", default=1),
-        "activation": A.ACTIVATION,
-        "use_bias": A.boolean("Add a bias per output channel.", default=True),
-        **A.weight_args("depthwise", "bias"),
-        "activity_regularizer": A.ACTIVITY_REGULARIZER,
-    },
-    required=("kernel_size",),
-    shape=_depthwise_shape,
-    weights=_depthwise_weights,
-    macs=lambda a, inputs, out: (prod(out) or 0) * math.prod(ntuple(a["kernel_size"], 2)),
-    label=lambda a: _label(a, 2),
-    ranks=(3,),
-)
-
-
-def _separable_shape(a, inputs):
-    x = inputs[0]
-    _channels("SeparableConv2D", x)
-    return (*_spatial(a, x, 2, "SeparableConv2D"), a["filters"])
-
-
-def _separable_weights(a, inputs):
-    c, m = inputs[0][-1], a["depth_multiplier"]
-    w = {
-        "depthwise_kernel": Weight((*ntuple(a["kernel_size"], 2), c, m)),
-        "pointwise_kernel": Weight((1, 1, c * m, a["filters"])),
+        "dilation_rate": common["dilation_rate"],
+        **_outputs("Add a bias per filter.", "kernel"),
     }
-    if a["use_bias"]:
-        w["bias"] = Weight((a["filters"],))
-    return w
+    return _conv_type(name, n, f"Transposed {n}-D convolution (learned upsampling).", args, shape, weights, macs)
 
 
-def _separable_macs(a, inputs, out):
-    c, m = inputs[0][-1], a["depth_multiplier"]
-    pixels = prod(out[:-1]) or 0
-    return pixels * c * m * (math.prod(ntuple(a["kernel_size"], 2)) + a["filters"])
+def _depthwise(n: int) -> LayerType:
+    name = f"DepthwiseConv{n}D"
+
+    def shape(a, inputs):
+        x = inputs[0]
+        c = channels(name, x)
+        return (*spatial(a, x, n, name), c * a["depth_multiplier"])
+
+    def weights(a, inputs):
+        c, m = inputs[0][-1], a["depth_multiplier"]
+        return {"kernel": Weight((*ntuple(a["kernel_size"], n), c, m)), **_bias(a, c * m)}
+
+    args = {
+        **_common(n, filters=False),
+        "depth_multiplier": A.pos_int("Output channels per input channel.", default=1),
+        **_outputs("Add a bias per output channel.", "depthwise"),
+    }
+    return _conv_type(
+        name,
+        n,
+        f"Depthwise {n}-D convolution: one spatial filter per input channel.",
+        args,
+        shape,
+        weights,
+        lambda a, inputs, out: _times(prod(out), math.prod(ntuple(a["kernel_size"], n))),
+    )
 
 
-SEPARABLE_CONV2D = LayerType(
-    name="SeparableConv2D",
-    family="convolution",
-    doc="Depthwise-separable 2-D convolution: a depthwise then a 1x1 pointwise convolution.",
-    args={
-        "filters": A.pos_int("Number of output channels."),
-        "kernel_size": A.int_or_tuple(2, "Window size."),
-        "strides": A.int_or_tuple(2, "Step of the window.", default=1),
-        "padding": A.enum(["valid", "same"], "valid or same.", default="valid"),
-        "data_format": A.DATA_FORMAT,
-        "dilation_rate": A.int_or_tuple(2, "Spacing between kernel taps.", default=1),
+def _separable(n: int) -> LayerType:
+    name = f"SeparableConv{n}D"
+
+    def shape(a, inputs):
+        x = inputs[0]
+        channels(name, x)
+        return (*spatial(a, x, n, name), a["filters"])
+
+    def weights(a, inputs):
+        c, m = inputs[0][-1], a["depth_multiplier"]
+        return {
+            "depthwise_kernel": Weight((*ntuple(a["kernel_size"], n), c, m)),
+            "pointwise_kernel": Weight((*(1,) * n, c * m, a["filters"])),
+            **_bias(a, a["filters"]),
+        }
+
+    def macs(a, inputs, out):
+        c, m = inputs[0][-1], a["depth_multiplier"]
+        return _times(prod(out[:-1]), c * m * (math.prod(ntuple(a["kernel_size"], n)) + a["filters"]))
+
+    args = {
+        **_common(n),
         "depth_multiplier": A.pos_int("Depthwise channels per input channel.", default=1),
-        "activation": A.ACTIVATION,
-        "use_bias": A.boolean("Add a bias per filter.", default=True),
-        **A.weight_args("depthwise", "pointwise", "bias"),
-        "activity_regularizer": A.ACTIVITY_REGULARIZER,
-    },
-    required=("filters", "kernel_size"),
-    shape=_separable_shape,
-    weights=_separable_weights,
-    macs=_separable_macs,
-    label=lambda a: _label(a, 2),
-    ranks=(3,),
-)
+        **_outputs("Add a bias per filter.", "depthwise", "pointwise"),
+    }
+    return _conv_type(
+        name,
+        n,
+        f"Depthwise-separable {n}-D convolution: a depthwise then a pointwise (1-wide) convolution.",
+        args,
+        shape,
+        weights,
+        macs,
+    )
 
-LAYERS = [_conv(1), _conv(2), _conv(3), CONV2D_TRANSPOSE, DEPTHWISE_CONV2D, SEPARABLE_CONV2D]
+
+LAYERS = [
+    *(_conv(n) for n in (1, 2, 3)),
+    *(_transpose(n) for n in (1, 2, 3)),
+    *(_depthwise(n) for n in (1, 2)),
+    *(_separable(n) for n in (1, 2)),
+]

@@ -55,24 +55,53 @@ def _concat_shape(a, inputs):
     return tuple(first)
 
 
+def _subtract_shape(a, inputs):
+    if len(inputs) != 2:
+        raise ShapeError(f"Subtract takes exactly two inputs; received {len(inputs)}")
+    return _elementwise("Subtract")(a, inputs)
+
+
+def _dot_axes(a, inputs) -> tuple:
+    axes = a["axes"]
+    pair = (axes, axes) if isinstance(axes, int) else tuple(axes)
+    return tuple(ax % (len(s) + 1) for ax, s in zip(pair, inputs, strict=True))
+
+
+def _dot_shape(a, inputs):
+    if len(inputs) != 2:
+        raise ShapeError(f"Dot takes exactly two inputs; received {len(inputs)}")
+    a1, a2 = _dot_axes(a, inputs)
+    s1, s2 = ([None, *s] for s in inputs)
+    if 0 in (a1, a2):
+        raise ShapeError(f"Dot axes={a['axes']} names the batch axis of {', '.join(map(fmt_shape, inputs))}")
+    if s1[a1] is not None and s2[a2] is not None and s1[a1] != s2[a2]:
+        raise ShapeError(
+            f"Dot axes={a['axes']} pairs sizes {s1[a1]} and {s2[a2]}; received {', '.join(map(fmt_shape, inputs))}"
+        )
+    out = s1[1:a1] + s1[a1 + 1 :] + s2[1:a2] + s2[a2 + 1 :]
+    return tuple(out) if out else (1,)
+
+
+def _elementwise_type(name: str, doc: str, label: str) -> LayerType:
+    return LayerType(
+        name=name, family="merge", doc=doc, args={}, shape=_elementwise(name), merge=True, label=lambda a: label
+    )
+
+
 LAYERS = [
+    _elementwise_type("Add", "Element-wise sum of its inputs.", "+"),
+    _elementwise_type("Multiply", "Element-wise product of its inputs.", "×"),
+    _elementwise_type("Average", "Element-wise mean of its inputs.", "mean"),
+    _elementwise_type("Maximum", "Element-wise maximum of its inputs.", "max"),
+    _elementwise_type("Minimum", "Element-wise minimum of its inputs.", "min"),
     LayerType(
-        name="Add",
+        name="Subtract",
         family="merge",
-        doc="Element-wise sum of its inputs.",
+        doc="First input minus the second.",
         args={},
-        shape=_elementwise("Add"),
+        shape=_subtract_shape,
         merge=True,
-        label=lambda a: "+",
-    ),
-    LayerType(
-        name="Multiply",
-        family="merge",
-        doc="Element-wise product of its inputs.",
-        args={},
-        shape=_elementwise("Multiply"),
-        merge=True,
-        label=lambda a: "×",
+        label=lambda a: "−",
     ),
     LayerType(
         name="Concatenate",
@@ -82,5 +111,25 @@ LAYERS = [
         shape=_concat_shape,
         merge=True,
         label=lambda a: f"axis {a['axis']}",
+    ),
+    LayerType(
+        name="Dot",
+        family="merge",
+        doc="Dot product of two inputs along `axes` (axis 1 = first after batch).",
+        args={
+            "axes": {
+                "anyOf": [
+                    {"type": "integer"},
+                    {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+                ],
+                "description": "Axis of both inputs, or one per input.",
+            },
+            "normalize": A.boolean("L2-normalise along the axes first (cosine similarity).", default=False),
+        },
+        required=("axes",),
+        positional="axes",
+        shape=_dot_shape,
+        merge=True,
+        label=lambda a: f"axes {a['axes']}",
     ),
 ]

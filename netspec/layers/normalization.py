@@ -29,14 +29,17 @@ def _bn_weights(a, inputs):
     return w
 
 
-def _ln_weights(a, inputs):
-    c = _axis_size("LayerNormalization", a, inputs[0])
-    w = {}
-    if a["scale"]:
-        w["gamma"] = Weight((c,))
-    if a["center"]:
-        w["beta"] = Weight((c,))
-    return w
+def _scale_center_weights(name: str):
+    def weights(a, inputs):
+        c = _axis_size(name, a, inputs[0])
+        w = {}
+        if a["scale"]:
+            w["gamma"] = Weight((c,))
+        if a["center"]:
+            w["beta"] = Weight((c,))
+        return w
+
+    return weights
 
 
 def _shape_checked(name):
@@ -83,9 +86,71 @@ LAYER_NORMALIZATION = LayerType(
         "axis": A.axis("The normalised axis."),
         "epsilon": A.number("Added to the variance.", default=0.001, exclusiveMinimum=0),
         **_SCALE_CENTER,
+        "rms_scaling": A.enum(
+            [False], "Deprecated by Keras (it scales by the variance): use RMSNormalization.", default=False
+        ),
     },
     shape=_shape_checked("LayerNormalization"),
-    weights=_ln_weights,
+    weights=_scale_center_weights("LayerNormalization"),
 )
 
-LAYERS = [BATCH_NORMALIZATION, LAYER_NORMALIZATION]
+
+def _group_shape(a, inputs):
+    c = _axis_size("GroupNormalization", a, inputs[0])
+    if c % a["groups"]:
+        raise ShapeError(
+            f"GroupNormalization groups={a['groups']} must divide the {c} channels of input {fmt_shape(inputs[0])}"
+        )
+    return inputs[0]
+
+
+GROUP_NORMALIZATION = LayerType(
+    name="GroupNormalization",
+    family="normalization",
+    doc="Normalises each example over groups of channels.",
+    args={
+        "groups": A.pos_int("Number of channel groups (must divide the channels).", default=32),
+        "axis": A.axis("The channel axis."),
+        "epsilon": A.number("Added to the variance.", default=0.001, exclusiveMinimum=0),
+        **_SCALE_CENTER,
+    },
+    shape=_group_shape,
+    weights=_scale_center_weights("GroupNormalization"),
+)
+
+
+def _unit_shape(a, inputs):
+    axes = a["axis"] if isinstance(a["axis"], list) else [a["axis"]]
+    for axis in axes:
+        _axis_size("UnitNormalization", {"axis": axis}, inputs[0])
+    return inputs[0]
+
+
+UNIT_NORMALIZATION = LayerType(
+    name="UnitNormalization",
+    family="normalization",
+    doc="Scales each example to unit L2 norm over `axis`.",
+    args={
+        "axis": {
+            "anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}, "minItems": 1}],
+            "default": -1,
+            "description": "Axis or axes to normalise over.",
+        }
+    },
+    positional="axis",
+    shape=_unit_shape,
+)
+
+RMS_NORMALIZATION = LayerType(
+    name="RMSNormalization",
+    family="normalization",
+    doc="Divides each example by its root mean square over `axis`, then applies a learned scale.",
+    args={
+        "axis": A.axis("The normalised axis."),
+        "epsilon": A.number("Added to the mean square.", default=1e-6, exclusiveMinimum=0),
+    },
+    shape=_shape_checked("RMSNormalization"),
+    weights=lambda a, inputs: {"scale": Weight((_axis_size("RMSNormalization", a, inputs[0]),))},
+)
+
+LAYERS = [BATCH_NORMALIZATION, LAYER_NORMALIZATION, GROUP_NORMALIZATION, UNIT_NORMALIZATION, RMS_NORMALIZATION]

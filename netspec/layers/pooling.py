@@ -1,4 +1,4 @@
-"""Pooling layers: windowed and global max/average pooling."""
+"""Pooling layers: windowed, global and adaptive max/average pooling in 1, 2 and 3 dimensions."""
 
 from __future__ import annotations
 
@@ -69,6 +69,29 @@ def _global_pool(kind: str, n: int) -> LayerType:
     )
 
 
-LAYERS = [_window_pool(k, n) for k in ("Max", "Average") for n in (1, 2)] + [
-    _global_pool(k, n) for k in ("Max", "Average") for n in (1, 2)
+def _adaptive_pool(kind: str, n: int) -> LayerType:
+    def shape(a, inputs):
+        return (*ntuple(a["output_size"], n), inputs[0][-1])
+
+    return LayerType(
+        name=f"Adaptive{kind}Pooling{n}D",
+        family="pooling",
+        doc=f"{kind} over the windows that divide each of the {n} spatial axes into `output_size` parts.",
+        args={
+            "output_size": A.int_or_tuple(n, "Output size of each spatial axis."),
+            "data_format": A.DATA_FORMAT,
+        },
+        required=("output_size",),
+        positional="output_size",
+        shape=shape,
+        label=lambda a: "→" + "×".join(map(str, ntuple(a["output_size"], n))),
+        ranks=(n + 1,),
+    )
+
+
+KINDS = ("Max", "Average")
+LAYERS = [
+    *(_window_pool(k, n) for k in KINDS for n in (1, 2, 3)),
+    *(_global_pool(k, n) for k in KINDS for n in (1, 2, 3)),
+    *(_adaptive_pool(k, n) for k in KINDS for n in (1, 2, 3)),
 ]

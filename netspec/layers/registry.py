@@ -11,8 +11,24 @@ from __future__ import annotations
 import sys
 from importlib import resources
 
-from . import activation, conv, dense, merge, normalization, pooling, preprocessing, regularization, reshaping
+from . import (
+    activation,
+    attention,
+    augmentation,
+    conv,
+    core,
+    dense,
+    encoding,
+    merge,
+    normalization,
+    pooling,
+    preprocessing,
+    recurrent,
+    regularization,
+    reshaping,
+)
 from .base import LayerType
+from .wrappers import wrappers
 
 
 def _table(*groups) -> dict[str, LayerType]:
@@ -25,32 +41,37 @@ def _table(*groups) -> dict[str, LayerType]:
     return table
 
 
-CORE: dict[str, LayerType] = _table(
+_UNWRAPPED = _table(
     conv.LAYERS,
     dense.LAYERS,
+    core.LAYERS,
     activation.LAYERS,
     regularization.LAYERS,
     normalization.LAYERS,
     pooling.LAYERS,
     reshaping.LAYERS,
     merge.LAYERS,
+    recurrent.LAYERS,
+    attention.LAYERS,
+    encoding.LAYERS,
+    augmentation.LAYERS,
     preprocessing.LAYERS,
 )
+CORE: dict[str, LayerType] = _table(_UNWRAPPED.values(), wrappers(_UNWRAPPED))
 
 ALIASES = {
     "Convolution1D": "Conv1D",
     "Convolution2D": "Conv2D",
     "Convolution3D": "Conv3D",
+    "Convolution1DTranspose": "Conv1DTranspose",
     "Convolution2DTranspose": "Conv2DTranspose",
+    "Convolution3DTranspose": "Conv3DTranspose",
+    "SeparableConvolution1D": "SeparableConv1D",
     "SeparableConvolution2D": "SeparableConv2D",
-    "MaxPool1D": "MaxPooling1D",
-    "MaxPool2D": "MaxPooling2D",
-    "AvgPool1D": "AveragePooling1D",
-    "AvgPool2D": "AveragePooling2D",
-    "GlobalMaxPool1D": "GlobalMaxPooling1D",
-    "GlobalMaxPool2D": "GlobalMaxPooling2D",
-    "GlobalAvgPool1D": "GlobalAveragePooling1D",
-    "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    **{f"MaxPool{n}D": f"MaxPooling{n}D" for n in (1, 2, 3)},
+    **{f"AvgPool{n}D": f"AveragePooling{n}D" for n in (1, 2, 3)},
+    **{f"GlobalMaxPool{n}D": f"GlobalMaxPooling{n}D" for n in (1, 2, 3)},
+    **{f"GlobalAvgPool{n}D": f"GlobalAveragePooling{n}D" for n in (1, 2, 3)},
 }
 
 REFUSED = {
@@ -65,11 +86,34 @@ REFUSED = {
     "InputLayer": "inputs are declared with input: or inputs:",
     "InputSpec": "InputSpec is not a layer",
     "Pipeline": "Pipeline takes layer objects, which a spec cannot hold",
-    "Bidirectional": "Bidirectional takes a layer object, which a spec cannot hold",
-    "TimeDistributed": "TimeDistributed takes a layer object, which a spec cannot hold",
     "RNN": "RNN takes a cell object, which a spec cannot hold",
     "StackedRNNCells": "StackedRNNCells takes cell objects, which a spec cannot hold",
     "SpectralNormalization": "SpectralNormalization takes a layer object, which a spec cannot hold",
+}
+
+
+# Arguments that Keras reads as a path to a local file when given a string: refused unless the
+# user passes --allow-files (a spec is data; a stranger's spec must not read ~/.ssh into model.keras).
+FILE_ARGS = {
+    "StringLookup": ("vocabulary", "idf_weights"),
+    "IntegerLookup": ("vocabulary", "idf_weights"),
+    "TextVectorization": ("vocabulary", "idf_weights"),
+}
+
+# Keras layers without static rules, and why: their shapes and weights come from Keras at build.
+WHY_OPAQUE = {
+    "StringLookup": "its vocabulary is data (a list, a file, or learned by adapt()), and its output depends on it",
+    "IntegerLookup": "its vocabulary is data (a list, a file, or learned by adapt()), and its output depends on it",
+    "TextVectorization": "it holds a vocabulary learned from data or read from a file, and takes string tensors",
+    "HashedCrossing": "it crosses a tuple of categorical features, which a spec's graph (one tensor per edge) does not describe",
+    "MaxNumBoundingBoxes": "it acts on bounding-box dictionaries, not on tensors",
+    "MelSpectrogram": "audio front end not yet given a static rule (its framing arithmetic is not cross-checked)",
+    "STFTSpectrogram": "audio front end not yet given a static rule (its framing arithmetic is not cross-checked)",
+    "ReversibleEmbedding": "its reverse call (logits) is chosen at call time, which a spec cannot express",
+    "Equalization": "Keras 3.15 cannot place it in a functional model ('is part of a cycle'), so no rule can be cross-checked",
+    "SimpleRNNCell": "a cell is called with (inputs, states) inside an RNN loop, not on one tensor",
+    "LSTMCell": "a cell is called with (inputs, states) inside an RNN loop, not on one tensor",
+    "GRUCell": "a cell is called with (inputs, states) inside an RNN loop, not on one tensor",
 }
 
 

@@ -1,4 +1,4 @@
-"""Reshaping layers: Flatten, Reshape, ZeroPadding2D, Cropping2D, UpSampling2D."""
+"""Reshaping layers: Flatten, Reshape, Permute, RepeatVector; padding, cropping and up-sampling in 1-3 D."""
 
 from __future__ import annotations
 
@@ -32,42 +32,111 @@ def _reshape_shape(a, inputs):
     return tuple(target)
 
 
-def _pairs(value) -> tuple:
-    """ZeroPadding2D/Cropping2D amounts as ((top, bottom), (left, right))."""
+def _pairs(value, n: int) -> tuple:
+    """Padding or cropping amounts as one (before, after) pair per spatial axis."""
     if isinstance(value, int):
-        return ((value, value), (value, value))
+        return ((value, value),) * n
+    if n == 1:
+        return (tuple(value),)
     return tuple(ntuple(v, 2) for v in value)
 
 
-def _padding_shape(a, inputs):
-    (top, bottom), (left, right) = _pairs(a["padding"])
-    h, w, c = inputs[0]
-    return (None if h is None else h + top + bottom, None if w is None else w + left + right, c)
+def _amounts_shape(name: str, key: str, sign: int, n: int):
+    def shape(a, inputs):
+        x = inputs[0]
+        pairs = _pairs(a[key], n)
+        out = tuple(None if d is None else d + sign * sum(p) for d, p in zip(x[:-1], pairs, strict=True))
+        if any(d is not None and d < 1 for d in out):
+            raise ShapeError(f"{name} {key} {a[key]} removes all of input {fmt_shape(x)}")
+        return (*out, x[-1])
+
+    return shape
 
 
-def _cropping_shape(a, inputs):
-    (top, bottom), (left, right) = _pairs(a["cropping"])
-    h, w, c = inputs[0]
-    out = (None if h is None else h - top - bottom, None if w is None else w - left - right, c)
-    if any(d is not None and d < 1 for d in out[:2]):
-        raise ShapeError(f"Cropping2D cropping {a['cropping']} removes all of input {fmt_shape(inputs[0])}")
-    return out
+def _upsampling_shape(n: int):
+    def shape(a, inputs):
+        x = inputs[0]
+        sizes = ntuple(a["size"], n)
+        return (*(None if d is None else d * f for d, f in zip(x[:-1], sizes, strict=True)), x[-1])
+
+    return shape
 
 
-def _upsampling_shape(a, inputs):
-    sh, sw = ntuple(a["size"], 2)
-    h, w, c = inputs[0]
-    return (None if h is None else h * sh, None if w is None else w * sw, c)
+def _amounts_schema(n: int) -> dict:
+    """An int, one int per axis (a (before, after) pair for 1-D), or one (before, after) pair per axis."""
+    item = {"type": "integer", "minimum": 0}
+    pair = {"type": "array", "items": item, "minItems": 2, "maxItems": 2}
+    if n == 1:
+        return {"anyOf": [item, pair]}
+    per_axis = {"type": "array", "items": item, "minItems": n, "maxItems": n}
+    return {"anyOf": [item, per_axis, {"type": "array", "items": pair, "minItems": n, "maxItems": n}]}
 
 
-_PAIR = {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2}
-_AMOUNTS = {
-    "anyOf": [
-        {"type": "integer", "minimum": 0},
-        {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2},
-        {"type": "array", "items": _PAIR, "minItems": 2, "maxItems": 2},
-    ],
-}
+_AXES = {1: "steps", 2: "rows and columns", 3: "the three spatial axes"}
+_FORMS = {1: "int or [before, after]", 2: "int, [rows, cols] or [[top, bottom], [left, right]]"}
+_FORMS[3] = "int, [d1, d2, d3] or one [before, after] pair per axis"
+
+
+def _padding(n: int) -> LayerType:
+    name = f"ZeroPadding{n}D"
+    extra = {"data_format": A.DATA_FORMAT}
+    return LayerType(
+        name=name,
+        family="reshape",
+        doc=f"Pads {_AXES[n]} with zeros: {_FORMS[n]}.",
+        args={"padding": {**_amounts_schema(n), "default": 1, "description": "Amount of padding."}, **extra},
+        positional="padding",
+        shape=_amounts_shape(name, "padding", 1, n),
+        label=lambda a: f"pad {a['padding']}",
+        ranks=(n + 1,),
+    )
+
+
+def _cropping(n: int) -> LayerType:
+    name = f"Cropping{n}D"
+    extra = {} if n == 1 else {"data_format": A.DATA_FORMAT}
+    default = [1, 1] if n == 1 else 0 if n == 2 else 1  # Keras' defaults differ per class
+    return LayerType(
+        name=name,
+        family="reshape",
+        doc=f"Removes {_AXES[n]} at the edges: {_FORMS[n]}.",
+        args={"cropping": {**_amounts_schema(n), "default": default, "description": "Amount to crop."}, **extra},
+        positional="cropping",
+        shape=_amounts_shape(name, "cropping", -1, n),
+        label=lambda a: f"crop {a['cropping']}",
+        ranks=(n + 1,),
+    )
+
+
+def _upsampling(n: int) -> LayerType:
+    extra = {"data_format": A.DATA_FORMAT} if n > 1 else {}
+    if n == 2:
+        extra["interpolation"] = A.enum(
+            ["nearest", "bilinear", "bicubic", "lanczos3", "lanczos5"], "How to fill.", default="nearest"
+        )
+    size = A.pos_int("Repeat factor.", default=2) if n == 1 else A.int_or_tuple(n, "Factor per axis.", default=2)
+    return LayerType(
+        name=f"UpSampling{n}D",
+        family="reshape",
+        doc=f"Repeats {_AXES[n]}.",
+        args={"size": size, **extra},
+        positional="size",
+        shape=_upsampling_shape(n),
+        label=lambda a: f"×{a['size']}",
+        ranks=(n + 1,),
+    )
+
+
+def _permute_shape(a, inputs):
+    x, dims = inputs[0], list(a["dims"])
+    if sorted(dims) != list(range(1, len(x) + 1)):
+        raise ShapeError(f"Permute dims {dims} must order the axes 1..{len(x)} of input {fmt_shape(x)}")
+    return tuple(x[d - 1] for d in dims)
+
+
+def _repeat_shape(a, inputs):
+    return (a["n"], *inputs[0])
+
 
 LAYERS = [
     LayerType(
@@ -95,39 +164,32 @@ LAYERS = [
         label=lambda a: "→" + "×".join(map(str, a["target_shape"])),
     ),
     LayerType(
-        name="ZeroPadding2D",
+        name="Permute",
         family="reshape",
-        doc="Pads rows and columns with zeros: int, [rows, cols] or [[top, bottom], [left, right]].",
-        args={"padding": {**_AMOUNTS, "default": 1, "description": "Amount of padding."}, "data_format": A.DATA_FORMAT},
-        positional="padding",
-        shape=_padding_shape,
-        label=lambda a: f"pad {a['padding']}",
-        ranks=(3,),
-    ),
-    LayerType(
-        name="Cropping2D",
-        family="reshape",
-        doc="Removes rows and columns: int, [rows, cols] or [[top, bottom], [left, right]].",
-        args={"cropping": {**_AMOUNTS, "default": 0, "description": "Amount to crop."}, "data_format": A.DATA_FORMAT},
-        positional="cropping",
-        shape=_cropping_shape,
-        label=lambda a: f"crop {a['cropping']}",
-        ranks=(3,),
-    ),
-    LayerType(
-        name="UpSampling2D",
-        family="reshape",
-        doc="Repeats rows and columns.",
+        doc="Reorders the axes of each example (`dims` numbers them from 1).",
         args={
-            "size": A.int_or_tuple(2, "Factor for rows and columns.", default=2),
-            "data_format": A.DATA_FORMAT,
-            "interpolation": A.enum(
-                ["nearest", "bilinear", "bicubic", "lanczos3", "lanczos5"], "How to fill.", default="nearest"
-            ),
+            "dims": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "minItems": 1,
+                "description": "The new order of the axes.",
+            }
         },
-        positional="size",
-        shape=_upsampling_shape,
-        label=lambda a: f"×{a['size']}",
-        ranks=(3,),
+        required=("dims",),
+        positional="dims",
+        shape=_permute_shape,
+        label=lambda a: "axes " + ",".join(map(str, a["dims"])),
     ),
+    LayerType(
+        name="RepeatVector",
+        family="reshape",
+        doc="Repeats a vector n times: (features) becomes (n, features).",
+        args={"n": A.pos_int("Number of copies.")},
+        required=("n",),
+        positional="n",
+        shape=_repeat_shape,
+        label=lambda a: f"×{a['n']}",
+        ranks=(1,),
+    ),
+    *(make(n) for make in (_padding, _cropping, _upsampling) for n in (1, 2, 3)),
 ]
