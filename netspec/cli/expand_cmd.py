@@ -7,11 +7,13 @@ from typing import List
 
 import typer
 
-from .common import SET_HELP, load_spec
+from .common import SET_HELP, complete_spec, load_spec
 
 
 def expand(
-    spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
+    spec: Path | None = typer.Argument(
+        None, help="Spec file (default: the current build).", autocompletion=complete_spec
+    ),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
 ):
     """Print the fully expanded spec: defaults, vars, blocks and repeats resolved, every layer named."""
