@@ -97,7 +97,9 @@ def _report(outcome, spec_label) -> None:
         if outcome.evaluation is not None:
             typer.echo(evaluate.render(outcome.evaluation), nl=False)
         if run is not None:
-            typer.echo(f"Wrote {run}/ (model.keras, eval.json, curves.png, metrics.csv, checkpoints/).")
+            files = ["model.keras", "eval.json", "curves.png", "metrics.csv", "checkpoints/"]
+            written = ", ".join(name for name in files if (run / name).exists())
+            typer.echo(f"Wrote {run}/ ({written}).")
         return
     done = len(outcome.history)
     where = f"epoch {stop.epoch + 1}, batch {stop.batch + 1}"

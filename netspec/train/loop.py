@@ -169,6 +169,7 @@ def train(spec, request: Request, echo) -> Outcome:
     if run is not None:
         callbacks.write_history(run, state["history"])
         echo(f"run directory: {run}")
+        echo(tensorboard.hint(run / "tensorboard"))
 
     steps = pipeline.steps_per_epoch(len(x_train), chosen.batch_size)
     train_data = pipeline.train_dataset(tf, keras, x_train, y_train, chosen, initial_epoch=state["epoch"])
@@ -253,7 +254,7 @@ def _extra_callbacks(tf, keras, chosen, run: Path | None) -> list:
             )
         )
     if run is not None:
-        found.append(tensorboard.make(keras, tf, run / "tensorboard"))
+        found.append(tensorboard.make(keras, run / "tensorboard"))
     return found
 
 
