@@ -95,4 +95,12 @@ def verified(analysis: Analysis, model) -> Analysis:
                 row.block,
             )
         )
-    return Analysis(analysis.name, analysis.inputs, rows, analysis.outputs, analysis.optimizer, list(analysis.dynamic))
+    return Analysis(
+        analysis.name,
+        analysis.inputs,
+        rows,
+        analysis.outputs,
+        analysis.optimizer,
+        list(analysis.dynamic),
+        analysis.train,
+    )
