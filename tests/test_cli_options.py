@@ -6,6 +6,7 @@ The options are found by introspecting the command app, so commands added later 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -163,3 +164,17 @@ def test_zsh_and_fish_complete_choices():
         }
     )
     assert fish == ["float32", "mixed_float16", "mixed_bfloat16"]
+
+
+def test_every_command_that_reads_a_spec_takes_set_and_the_readme_names_exactly_those():
+    reading = sorted(
+        name
+        for name, command in GROUP.commands.items()
+        if any(p.name in ("spec", "specs") for p in command.params if p.param_type_name == "argument")
+    )
+    for name in reading:
+        assert "--set" in {opt for p in GROUP.commands[name].params for opt in p.opts}, name
+    readme = (ROOT / "README.md").read_text()
+    sentence = re.search(r"The commands that read a spec\n\((.+?)\) take\n`--set", readme, re.S)
+    assert sentence, "README.md lacks the sentence naming the commands that take --set"
+    assert sorted(re.findall(r"`([a-z-]+)`", sentence.group(1))) == reading

@@ -86,6 +86,25 @@ def train(
     )
     outcome = run_training(loaded, request, typer.echo)
     _report(outcome, label if label != "<run>" else None)
+    if (data or loaded.train.get("dataset")) == "synthetic" and outcome.evaluation:
+        typer.echo(synthetic_note(outcome.evaluation, len(outcome.history)))
+
+
+def synthetic_note(evaluation: dict, epochs: int) -> str:
+    """What a run on --data synthetic shows: the machinery works; learning needs more steps than a smoke run."""
+    classes = len(evaluation["per_class"]) or 1
+    chance, accuracy = 1 / classes, evaluation["accuracy"] or 0.0
+    verdict = (
+        "above chance: the model is learning the patterns"
+        if accuracy >= 1.5 * chance
+        else "still at chance: too few steps for this model to learn yet, not a fault (more epochs, or real "
+        "data, show it learning)"
+    )
+    return (
+        f"note: --data synthetic is {classes} random class patterns plus noise, to check that training runs; "
+        f"chance accuracy is {100 * chance:.1f}%. After {epochs} epoch(s) this run's {100 * accuracy:.1f}% is "
+        f"{verdict}."
+    )
 
 
 def _report(outcome, spec_label) -> None:
