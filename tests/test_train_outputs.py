@@ -35,6 +35,12 @@ def test_tensorboard_reads_every_epoch_metric_of_the_run(tmp_path):
     assert "TensorBoard: tensorboard --logdir run/tensorboard\n" in result.stdout
     history = json.loads((tmp_path / "run" / "history.json").read_text())
     assert [record["epoch"] for record in history] == [1, 2, 3]
+    accuracy = json.loads((tmp_path / "run" / "eval.json").read_text())["accuracy"]
+    note = (
+        "note: --data synthetic is 10 random class patterns plus noise; chance accuracy is 10.0%. "
+        f"After 3 epoch(s) this run's {100 * accuracy:.1f}% is "
+    )
+    assert note in result.stdout  # the run says what its accuracy means
     train = _scalars(tmp_path / "run" / "tensorboard" / "train")
     validation = _scalars(tmp_path / "run" / "tensorboard" / "validation")
     metrics = [key for key in history[0] if key not in ("epoch", "seconds", "images_per_second")]  # netspec's own
