@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+LOOK_BACK = 2000  # lines above the error that the hints read: bounded time on a hostile file
 _CLOSE = {"{": "}", "[": "]"}
 _QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
 _NO_SPACE = re.compile(r"(?:^|[\s{,\[])([A-Za-z_][\w.-]*):(?=[^\s:/])")
@@ -30,7 +31,8 @@ def explain(text: str, problem: str, problem_at: tuple, context: str | None, con
 
 
 def _tab(lines, line, problem, problem_at, context, context_at):
-    for i, text in enumerate(lines[: line + 1]):
+    first = max(0, line - LOOK_BACK)
+    for i, text in enumerate(lines[first : line + 1], start=first):
         lead = text[: len(text) - len(text.lstrip(" \t"))]
         if "\t" in lead:
             return (
@@ -115,7 +117,7 @@ def _indentation(lines, line, problem, problem_at, context, context_at):
 def _columns_above(lines, line) -> list[tuple[int, int]]:
     """(column, line) where a line after `line - 1` may start: the previous line's and its parents'."""
     out, limit = [], None
-    for i in range(line - 1, -1, -1):
+    for i in range(line - 1, max(-1, line - 1 - LOOK_BACK), -1):
         stripped = lines[i].lstrip(" ")
         indent = len(lines[i]) - len(stripped)
         if not stripped or stripped.startswith("#") or (limit is not None and indent >= limit):
@@ -132,7 +134,7 @@ def _columns_above(lines, line) -> list[tuple[int, int]]:
 
 
 def _previous(lines, line) -> int | None:
-    for i in range(line - 1, -1, -1):
+    for i in range(line - 1, max(-1, line - 1 - LOOK_BACK), -1):
         if _code(lines[i]).strip():
             return i
     return None
@@ -140,7 +142,7 @@ def _previous(lines, line) -> int | None:
 
 def _code(text: str) -> str:
     """The line with quoted text blanked out and any comment removed (columns kept; the first 1,000)."""
-    text = _QUOTED.sub(lambda m: m.group()[0] + "x" * (len(m.group()) - 2) + m.group()[-1], text)
+    text = _QUOTED.sub(lambda m: m.group()[0] + "x" * (len(m.group()) - 2) + m.group()[-1], text[:1000])
     comment = re.search(r"(?:^|\s)#", text)
     return text[: comment.start()] if comment else text
 
