@@ -179,16 +179,15 @@ def _lenient(node, merge: bool = True):
     kind = out.get("type")
     if not merge or "anyOf" in node or "$ref" in out:
         return out
+    if "enum" in out or "const" in out:
+        notes = {k: out.pop(k) for k in _ANNOTATIONS if k in out}
+        return {**notes, "anyOf": [out, VAR_REF]}
     if kind is not None:
         kinds = [kind] if isinstance(kind, str) else list(kind)
         if "string" not in kinds:
             out.update(type=[*kinds, "string"], pattern=VAR_REF["pattern"])
         elif "pattern" in out:
             out["pattern"] = f"{out['pattern']}|{VAR_REF['pattern']}"
-        return out
-    if "enum" in out or "const" in out:
-        notes = {k: out.pop(k) for k in _ANNOTATIONS if k in out}
-        return {**notes, "anyOf": [out, VAR_REF]}
     return out
 
 
