@@ -96,10 +96,13 @@ def test_the_users_journey_through_every_command(netspec, venv, tmp_path):
     summary = _ok(netspec("summary", ARTICLE, "--batch-size", "32"))
     assert "Total params: 1,071,542" in summary and "Training memory" in summary
 
-    for suffix in ("svg", "png"):
+    for suffix in ("svg", "png", "pdf", "dot", "mmd"):
         _ok(netspec("diagram", ARTICLE, "-o", f"net.{suffix}"))
     assert (tmp_path / "net.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
     assert (tmp_path / "net.png").read_bytes().startswith(PNG_MAGIC)
+    assert (tmp_path / "net.pdf").read_bytes().startswith(b"%PDF")
+    assert "digraph" in (tmp_path / "net.dot").read_text()
+    assert "flowchart" in (tmp_path / "net.mmd").read_text()
 
     trained = _ok(
         netspec("train", ARTICLE, "--cpu", "--data", "synthetic", "--epochs", "1", "--limit", "64", "--run-dir", "run")
