@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 import netspec
 from netspec.compiler.schema import editor_schema
 from netspec.layers import CORE
+from netspec.problems import UsageError
 from netspec.yaml_dump import dump_spec
 
 from conftest import EXAMPLES, ROOT, SPECS, run_netspec
@@ -190,3 +192,25 @@ def test_the_registry_is_not_changed_by_making_the_editor_schema():
     before = json.dumps({name: layer.args for name, layer in CORE.items()}, sort_keys=True, default=str)
     editor_schema()
     assert json.dumps({name: layer.args for name, layer in CORE.items()}, sort_keys=True, default=str) == before
+
+
+def test_mutants_that_netspec_accepts_pass_the_editor_schema_too(schema_file, tmp_path):
+    """Random edits of the shipped specs (test_fuzz's mutants, seeded): every one netspec accepts, check-jsonschema accepts."""
+    from test_fuzz import SHIPPED, mutant
+
+    rng = random.Random(10)
+    accepted = []
+    for attempt in range(400):
+        name = rng.choice(sorted(SHIPPED))
+        text = mutant(name, rng.choice, size_only=attempt % 2 == 0)
+        try:
+            netspec.loads(text, name)
+        except (netspec.SpecError, UsageError):
+            continue
+        accepted.append(tmp_path / f"mutant_{attempt}_{name}")
+        accepted[-1].write_text(text)
+        if len(accepted) == 40:
+            break
+    assert len(accepted) >= 30
+    result = check(schema_file, *accepted)
+    assert result.returncode == 0, result.stdout[-3000:]
