@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from train_fixtures import TINY
 
 from conftest import ROOT, run_netspec
-from train_fixtures import TINY
 
 pytestmark = pytest.mark.training
 ARGS = ("--cpu", "--limit", "64", "--seed", "1", "--run-dir", "run")
