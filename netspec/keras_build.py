@@ -132,7 +132,9 @@ def verified(analysis: Analysis, model, spec=None) -> Analysis:
                 f"{row.trainable}+{row.non_trainable} parameters; Keras says {shape}, {trainable}+{non_trainable}"
             )
         rows.append(replace(row, output_shape=shape, trainable=trainable, non_trainable=non_trainable))
-    return Analysis(analysis.name, analysis.inputs, rows, analysis.outputs, analysis.optimizer, list(analysis.dynamic))
+    return Analysis(
+        analysis.name, analysis.inputs, rows, analysis.outputs, analysis.optimizer, list(analysis.dynamic), analysis.train
+    )
 
 
 def infer_opaque(spec, verbose: bool = False) -> Analysis:

@@ -40,7 +40,9 @@ def test_contradictory_or_malformed_device_options_are_usage_errors(tmp_path):
     assert_clean_failure(result, 2)
     assert result.stderr == "netspec: error: --cpu and --gpu contradict each other; give one\n"
     result = run_netspec("train", TINY, "--gpu", "x", cwd=tmp_path)
-    assert result.stderr == "netspec: error: --gpu x: expected GPU numbers such as 0 or 0,1\n"
+    assert result.stderr == (
+        "netspec: error: Invalid value for '--gpu': 'x' (expected GPU numbers such as 0 or 0,1) (see `netspec train -h`)\n"
+    )
 
 
 def test_a_batch_too_large_for_this_machine_is_refused_before_tensorflow(tmp_path):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from netspec.problems import SpecError
 from netspec.compiler.load import MAX_DEPTH, load_bytes, load_text
+from netspec.problems import SpecError
 
 
 def problems(text: str) -> list[str]:
@@ -86,3 +89,36 @@ def test_bytes_that_are_not_utf8_or_text():
 
 def test_one_document_only():
     assert problems("a: 1\n---\nb: 2\n") == ["s.yaml:2:1: a spec holds one YAML document; found a second '---'"]
+
+
+SHIPPED_TEXTS = [p.read_text() for p in sorted((Path(__file__).resolve().parent.parent / "specs").glob("*.yaml"))]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.sampled_from(SHIPPED_TEXTS),
+    where=st.integers(min_value=0, max_value=10_000),
+    slip=st.sampled_from(["indent+1", "indent-1", "no-colon", "no-space", "tab", "open-brace", "open-quote"]),
+)
+def test_a_usual_slip_in_a_shipped_spec_is_reported_within_the_file(text, where, slip):
+    """One slip anywhere in a real spec: the load either still works or names a line of the file, never crashes."""
+    lines = text.splitlines()
+    i = where % len(lines)
+    line = lines[i]
+    lines[i] = {
+        "indent+1": " " + line,
+        "indent-1": line[1:] if line.startswith(" ") else line,
+        "no-colon": line.replace(":", "", 1),
+        "no-space": line.replace(": ", ":", 1),
+        "tab": "\t" + line,
+        "open-brace": line + " {",
+        "open-quote": line.replace(": ", ": '", 1),
+    }[slip]
+    try:
+        load_text("\n".join(lines) + "\n", "s.yaml")
+    except SpecError as exc:
+        for problem in exc.problems:
+            assert 1 <= problem.line <= len(lines) + 1 and problem.col >= 1
+            assert problem.message and "\n" not in problem.message
+            if slip == "tab" and line.strip() or "no space after the ':'" in problem.message:
+                assert problem.line == i + 1, (problem, lines[i])  # the line of the slip, not where libyaml stopped

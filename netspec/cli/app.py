@@ -10,7 +10,7 @@ from .. import __version__
 from ..tf_env import command_environment
 from .augment_preview_cmd import augment_preview
 from .build_cmd import build
-from .common import PLUGIN_HELP, handle_errors, load_plugins
+from .common import PLUGIN_HELP, OneLineErrors, handle_errors, load_plugins
 from .devices_cmd import devices
 from .diagram_cmd import diagram
 from .eject_cmd import eject
@@ -28,8 +28,8 @@ from .zoo_cmd import zoo
 app = typer.Typer(
     name="netspec",
     help="Declare Keras networks in YAML: check them, analyse them, build, draw and train them.",
+    cls=OneLineErrors,
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

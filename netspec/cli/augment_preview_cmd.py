@@ -7,11 +7,13 @@ from typing import List, Optional
 
 import typer
 
-from .common import SCALE_HELP, SET_HELP, load_spec
+from .common import SCALE_HELP, SET_HELP, complete_spec, load_spec
 
 
 def augment_preview(
-    spec: Optional[Path] = typer.Argument(None, help="Spec file (default: the current build's spec)."),
+    spec: Optional[Path] = typer.Argument(
+        None, help="Spec file (default: the current build's spec).", autocompletion=complete_spec
+    ),
     output: Path = typer.Option(Path("augment.png"), "-o", "--output", help="PNG file to write."),
     data: Optional[str] = typer.Option(None, "--data", help="Dataset name or path (default: train.dataset)."),
     rows: int = typer.Option(6, "--rows", min=1, max=64, help="How many training images."),

@@ -7,11 +7,11 @@ from typing import List, Optional
 
 import typer
 
-from .common import BUILD_DIR, SCALE_HELP, SET_HELP
+from .common import BUILD_DIR, SCALE_HELP, SET_HELP, complete_spec
 
 
 def build(
-    spec: Path = typer.Argument(..., help="Spec file to compile."),
+    spec: Path = typer.Argument(..., help="Spec file to compile.", autocompletion=complete_spec),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
     scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
     width: int = typer.Option(100, "--width", min=60, help="Width of the printed table."),

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 invalid spec, 2 usage or environment error,
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -13,9 +14,12 @@ import sys
 from pathlib import Path
 
 import typer
+from typer.core import TyperGroup
 
 from ..problems import NetspecBug, SpecError, UsageError
 
+# The click exception behind a bad option value or a missing argument (typer may bundle its own click).
+ClickUsageError = typer.BadParameter.__base__
 BUILD_DIR = Path("build")
 CURRENT = BUILD_DIR / "CURRENT"
 EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 1, 2, 3
@@ -39,6 +43,63 @@ def spec_path(spec: Path | None) -> Path:
     if not path.is_file():
         raise UsageError(f"the current build points at {path}, which is missing; run `netspec build SPEC` again")
     return path
+
+
+def complete_spec(incomplete: str) -> list[str]:
+    """Shell completion of a SPEC argument: YAML files and folders that start with `incomplete`."""
+    folder, _, stem = incomplete.rpartition("/")
+    base = Path(folder or ".")
+    if not base.is_dir():
+        return []
+    prefix = f"{folder}/" if folder else ""
+    found = []
+    for entry in sorted(base.iterdir()):
+        if not entry.name.startswith(stem) or (entry.name.startswith(".") and not stem.startswith(".")):
+            continue
+        if entry.is_dir():
+            found.append(f"{prefix}{entry.name}/")
+        elif entry.suffix in (".yaml", ".yml"):
+            found.append(prefix + entry.name)
+    return found
+
+
+def gpu_list(value: str) -> list[int]:
+    """--gpu: distinct GPU numbers, `0` or `0,1`, checked while the command line is parsed."""
+    from ..train.devices import parse_gpus
+
+    try:
+        return parse_gpus(value)
+    except UsageError as exc:
+        raise typer.BadParameter(f"{value!r} ({str(exc).split(': ', 1)[-1]})") from None
+
+
+def usage_line(exc: ClickUsageError) -> str:
+    """A click usage error as netspec's one line: what was wrong, what is accepted, where the help is."""
+    where = f" (see `{exc.ctx.command_path} -h`)" if exc.ctx is not None else ""
+    return f"netspec: error: {exc.format_message().rstrip('.')}{where}"
+
+
+class OneLineErrors(TyperGroup):
+    """The command group: a bad option value or a missing argument is one line on stderr and exit 2."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        with _usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx):
+        with _usage_errors():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _usage_errors():
+    try:
+        yield
+    except ClickUsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `netspec` alone prints its help
+            raise
+        typer.echo(usage_line(exc), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def load_plugins(modules) -> None:
@@ -76,6 +137,9 @@ def handle_errors(func):
             raise typer.Exit(EXIT_INVALID) from None
         except UsageError as exc:
             typer.echo(f"netspec: error: {exc}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        except ClickUsageError as exc:
+            typer.echo(usage_line(exc), err=True)
             raise typer.Exit(EXIT_USAGE) from None
         except NetspecBug as exc:
             typer.echo(

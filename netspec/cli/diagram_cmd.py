@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import SCALE_HELP, SET_HELP, load_spec
+from .common import SCALE_HELP, SET_HELP, complete_spec, load_spec
 
 
 class Direction(str, Enum):
@@ -17,7 +17,9 @@ class Direction(str, Enum):
 
 
 def diagram(
-    spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
+    spec: Path | None = typer.Argument(
+        None, help="Spec file (default: the current build).", autocompletion=complete_spec
+    ),
     output: Path | None = typer.Option(
         None,
         "-o",

@@ -7,11 +7,13 @@ from typing import List, Optional
 
 import typer
 
-from .common import SCALE_HELP, SET_HELP, load_spec
+from .common import SCALE_HELP, SET_HELP, complete_spec, load_spec
 
 
 def expand(
-    spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
+    spec: Path | None = typer.Argument(
+        None, help="Spec file (default: the current build).", autocompletion=complete_spec
+    ),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
     scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
 ):

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from .common import SCALE_HELP, SET_HELP, load_spec, spec_path
+from .common import SCALE_HELP, SET_HELP, complete_spec, load_spec, spec_path
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
 
 
 def summary(
-    spec: Path | None = typer.Argument(None, help="Spec file (default: the current build)."),
+    spec: Path | None = typer.Argument(
+        None, help="Spec file (default: the current build).", autocompletion=complete_spec
+    ),
     batch_size: int | None = typer.Option(
         None, "--batch-size", min=1, help="Also estimate training memory at this batch size."
     ),
-    format: str = typer.Option("text", "--format", help="text, markdown or json."),
+    format: Format = typer.Option(Format.text, "--format", help="text, markdown or json."),
     width: int = typer.Option(100, "--width", min=60, help="Width of the text table."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
     scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP + " `all`: one row per scale."),
@@ -28,8 +37,7 @@ def summary(
     """
     from ..table import RENDERERS, render_text
 
-    if format not in RENDERERS:
-        raise typer.BadParameter("use text, markdown or json", param_hint="--format")
+    format = format.value
     if scale == "all":
         from ..scales import render_scales, scale_rows
 

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from ..problems import SpecError, UsageError
-from .common import EXIT_INVALID, EXIT_USAGE, SCALE_HELP, SET_HELP
+from .common import EXIT_INVALID, EXIT_USAGE, SCALE_HELP, SET_HELP, complete_spec
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
 
 
 def validate(
-    specs: List[Path] = typer.Argument(..., help="Spec files to check."),
-    format: str = typer.Option("text", "--format", help="text (one line per problem) or json."),
+    specs: List[Path] = typer.Argument(..., help="Spec files to check.", autocompletion=complete_spec),
+    format: Format = typer.Option(Format.text, "--format", help="text (one line per problem) or json."),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
     scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
 ):
@@ -25,8 +31,7 @@ def validate(
     """
     from ..spec import load
 
-    if format not in ("text", "json"):
-        raise typer.BadParameter("use text or json", param_hint="--format")
+    format = format.value
     results, worst = [], 0
     for path in specs:
         try:

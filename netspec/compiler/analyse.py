@@ -17,18 +17,6 @@ from .expand import FlatSpec
 from .graph import build_order
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "uint8": 1}
-OPTIMIZER_SLOTS = {
-    "Adam": 2,
-    "AdamW": 2,
-    "Nadam": 2,
-    "Adamax": 2,
-    "Adadelta": 2,
-    "Ftrl": 2,
-    "RMSprop": 1,
-    "Adagrad": 1,
-    "Lion": 1,
-    "SGD": 0,
-}
 
 
 @dataclass
@@ -72,6 +60,7 @@ class Analysis:
     outputs: list
     optimizer: str = "Adam"
     dynamic: list = field(default_factory=list)
+    train: dict = field(default_factory=dict)  # the spec's train: section (optimizer settings, precision)
 
     def total(self, attr: str) -> int:
         """The sum of the known figures: the exact total when `unknown(attr)` is empty, else a lower bound."""
@@ -89,28 +78,11 @@ class Analysis:
     def complete(self) -> bool:
         return all(r.static for r in self.rows)
 
-    def training_memory(self, batch_size: int) -> dict:
-        """Estimated bytes to train with float32 weights at this batch size.
+    def training_memory(self, batch_size: int, precision: str | None = None) -> dict:
+        """Estimated bytes to train at this batch size (see compiler/limits.py); precision: train.precision."""
+        from .limits import training_memory
 
-        weights + gradients + optimizer slots (per trainable weight) + the
-        outputs of every layer and input kept for the backward pass.
-        """
-        slots = OPTIMIZER_SLOTS.get(self.optimizer, 2)
-        trainable = self.total("trainable")
-        params = trainable + self.total("non_trainable")
-        inputs = sum(
-            math.prod(d or 1 for d in t["shape"]) * DTYPE_BYTES.get(t.get("dtype", "float32"), 4)
-            for t in self.inputs.values()
-        )
-        acts = 4 * self.total("activations") + inputs
-        memory = {
-            "weights": 4 * params,
-            "gradients": 4 * trainable,
-            "optimizer": 4 * trainable * slots,
-            "activations": batch_size * acts,
-        }
-        memory["total"] = sum(memory.values())
-        return memory
+        return training_memory(self, batch_size, precision or self.train.get("precision") or "float32")
 
     def memory_unknown(self) -> list[str]:
         """Layers that the memory estimate cannot count (weights or output size unknown): it is a lower bound."""
@@ -151,7 +123,9 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:
         raise SpecError(problems)
     ordered = [rows[layer.name] for layer in spec.layers]
     dynamic = [r.name for r in ordered if not r.static]
-    return Analysis(spec.name, spec.inputs, ordered, list(spec.outputs), _optimizer_name(spec.train), dynamic)
+    return Analysis(
+        spec.name, spec.inputs, ordered, list(spec.outputs), _optimizer_name(spec.train), dynamic, dict(spec.train)
+    )
 
 
 def _analyse_layer(layer, shapes, spec, problems, infer=None) -> Row:

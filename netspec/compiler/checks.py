@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .expand import FlatSpec, instances_of, place
 from ..layers import CORE
 from ..problems import Problem
+from .expand import FlatSpec, instances_of, place
 from .validate import check_layer_args
 
 CODE_KEYS = {"module", "registered_name", "function", "fn", "__class__"}

@@ -18,6 +18,7 @@ import yaml
 from yaml import events as ev
 
 from ..problems import Problem, SpecError, UsageError
+from . import syntax
 
 MAX_BYTES = 10 * 2**20
 MAX_VALUES = 200_000
@@ -137,14 +138,7 @@ def load_text(text: str, path: str = "<string>") -> Document:
     try:
         builder.run(_events(_parser(text)))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = f"YAML syntax error: {exc.problem or exc.context}"
-        if "maximum nesting depth" in message:  # libyaml >= 0.2.6 stops at 1,000 levels before we see 64
-            message = f"nesting deeper than {MAX_DEPTH} levels; a spec never needs this"
-        lines = text.splitlines()
-        if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-            message += " (a tab: YAML does not allow tabs for indentation; use spaces)"
-        builder.problems.append(Problem(path, mark.line + 1, mark.column + 1, message))
+        builder.problems.append(_syntax_problem(text, path, exc))
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
@@ -156,6 +150,23 @@ def load_text(text: str, path: str = "<string>") -> Document:
     if builder.problems:
         raise SpecError(builder.problems)
     return Document(path, builder.root, builder.positions, builder.key_positions)
+
+
+def _syntax_problem(text: str, path: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if "maximum nesting depth" in str(exc.problem):  # libyaml >= 0.2.6 stops at 1,000 levels before we see 64
+        return Problem(
+            path, mark.line + 1, mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels; a spec never needs this"
+        )
+    context = exc.context_mark
+    line, col, message = syntax.explain(
+        text,
+        exc.problem or "",
+        (mark.line, mark.column),
+        exc.context,
+        (context.line, context.column) if context is not None else None,
+    )
+    return Problem(path, line, col, message)
 
 
 def _parser(text: str):

@@ -169,6 +169,7 @@ def train(spec, request: Request, echo) -> Outcome:
     if run is not None:
         callbacks.write_history(run, state["history"])
         echo(f"run directory: {run}")
+        echo(tensorboard.hint(run / "tensorboard"))
 
     steps = pipeline.steps_per_epoch(len(x_train), chosen.batch_size)
     train_data = pipeline.train_dataset(tf, keras, x_train, y_train, chosen, initial_epoch=state["epoch"])
@@ -197,7 +198,7 @@ def train(spec, request: Request, echo) -> Outcome:
     if outcome.stopped is None:  # every worker evaluates (collective ops); the chief writes
         outcome.evaluation = evaluate.evaluate(keras, model, x_val, y_val, note, chosen.loss)
     if run is not None:
-        _finish(model, run, note, outcome)
+        _finish(model, run, note, outcome, echo)
     return outcome
 
 
@@ -246,15 +247,20 @@ def _extra_callbacks(tf, keras, chosen, run: Path | None) -> list:
             )
         )
     if run is not None:
-        found.append(tensorboard.make(keras, tf, run / "tensorboard"))
+        found.append(tensorboard.make(keras, run / "tensorboard"))
     return found
 
 
-def _finish(model, run: Path, note: dict, outcome: Outcome) -> None:
-    """curves.png always; model.keras and eval.json only when training ran to its end."""
+def _finish(model, run: Path, note: dict, outcome: Outcome, echo) -> None:
+    """model.keras and eval.json (when training ran to its end) first, then the optional curves.png.
+
+    A picture that cannot be drawn costs one warning line, never the model.
+    """
+    if outcome.stopped is None:
+        modelfile.save(model, run / "model.keras", note)
+        atomic.write_text(run / "eval.json", json.dumps(outcome.evaluation, indent=2) + "\n")
     if outcome.history:
-        atomic.write_bytes(run / "curves.png", curves.render_png(outcome.history))
-    if outcome.stopped is not None:
-        return
-    modelfile.save(model, run / "model.keras", note)
-    atomic.write_text(run / "eval.json", json.dumps(outcome.evaluation, indent=2) + "\n")
+        try:
+            atomic.write_bytes(run / "curves.png", curves.render_png(outcome.history))
+        except Exception as exc:  # an optional artefact: matplotlib missing or failing must not lose the run
+            echo(f"warning: curves.png not written ({type(exc).__name__}: {exc}); the model and metrics are saved")
