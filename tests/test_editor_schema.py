@@ -106,7 +106,7 @@ FLAGGED = [
     (
         "unknown layer type",
         ("Conv2D: {filters", "Conv2d: {filters"),
-        "$.layers[0]: 'Conv2d' is not one of ['name', 'inputs', 'repeat', 'block', 'Activation'",
+        "$.layers[0]: 'Conv2d' is not one of ['name', 'inputs', 'repeat', 'block', 'when', 'Activation'",
     ),
     ("unknown bare layer type", ("- Flatten", "- Flaten"), "$.layers[1]: 'Flaten' is not one of ['Activation'"),
     (
@@ -165,7 +165,8 @@ def test_the_schema_flags_what_an_editor_should(schema_file, tmp_path):
 
 
 def _argument_schemas(layer_schema: dict) -> dict:
-    (mapping,) = [form for form in layer_schema["anyOf"] if form.get("type") == "object"]
+    """The argument mapping: the first object form (a wrapper's second one is its nested-layer shorthand)."""
+    mapping = next(form for form in layer_schema["anyOf"] if form.get("type") == "object")
     return mapping["properties"]
 
 

@@ -9,6 +9,7 @@ its own `${index}`/`${count}` and the top-level vars -- never the caller's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...layers import lookup
@@ -137,8 +138,9 @@ class Instantiator:
             return self.absent(frame, path, refs, meta.get("name"))
         name = meta.get("name")
         if name is not None:
-            templated = "${" in str(self.doc.value_at(path + ("name",)) or "")
-            name = frame.prefix + (name if count == 1 or templated else f"{name}_{index + 1}")
+            # a name that computes itself from the copy's number is unique already; any other gets _1, _2 ...
+            numbered = re.search(r"\$\{[^}]*\bindex\b", str(self.doc.value_at(path + ("name",)) or ""))
+            name = frame.prefix + (name if count == 1 or numbered else f"{name}_{index + 1}")
         if kind in self.blocks:
             last = self.instance(kind, raw, path, name, refs, frame)
         else:
