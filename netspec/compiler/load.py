@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from ..problems import Problem, SpecError, UsageError
+from ..problems import Problem, SpecError
+from ..safe_read import FileTooLarge, read_regular, size_text
 
 MAX_BYTES = 10 * 2**20
 MAX_VALUES = 200_000
@@ -99,21 +100,12 @@ class Document:
 
 
 def read_file(path: str | Path) -> Document:
-    """Read and load a spec file; a missing or unreadable file is a usage error."""
-    p = Path(path)
-    if not p.exists():
-        raise UsageError(f"{path}: no such file")
-    if p.is_dir():
-        raise UsageError(f"{path}: is a directory, not a spec file")
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise SpecError(
-            [Problem(str(path), 1, 1, f"file is {size / 2**20:.1f} MiB; specs are limited to {MAX_BYTES // 2**20} MiB")]
-        )
+    """Read and load a spec file; a missing, unreadable or non-regular file is a usage error."""
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+        raw = read_regular(path, MAX_BYTES, "spec file")
+    except FileTooLarge:
+        limit = size_text(MAX_BYTES)
+        raise SpecError([Problem(str(path), 1, 1, f"file is larger than {limit}, the limit for a spec")]) from None
     return load_bytes(raw, str(path))
 
 
