@@ -24,6 +24,7 @@ from .importer import fresh_name, shared_arguments
 from .layers import CORE
 from .plugins import LAYERS as PLUGIN_LAYERS
 from .plugins import MODULE_NAME
+from .printable import printable
 from .problems import NetspecBug
 from .train_schema import TRAIN_SCHEMA
 
@@ -73,7 +74,7 @@ ENCODING_LINE = "# -*- coding: utf-8 -*-"
 
 def _comment(text: str) -> str:
     """Text as one comment line of printable ASCII: anything else (line breaks too) as its escape."""
-    return "# " + "".join(c if " " <= c <= "~" else ascii(c)[1:-1] for c in str(text)).rstrip()
+    return f"# {printable(text, ascii_only=True)}".rstrip()
 
 
 def _header(spec) -> list[str]:

@@ -432,6 +432,28 @@ def _weights_bomb(directory: Path) -> list[str]:
     return ["import", "weights_bomb.keras"]
 
 
+def _diagram_controls(directory: Path) -> list[str]:
+    text = json.dumps("".join(map(chr, range(32))) + "\ufffe <b>&\\")
+    spec = f"netspec: 1\ndescription: {text}\ninput: {{shape: [4]}}\nlayers:\n  - Dense: 3\n    block: {text}\n"
+    return [
+        "diagram",
+        _write(directory, "controls.yaml", spec),
+        "-o",
+        "controls.svg",
+        "--blocks",
+        "--title",
+        "T\x01\x1b",
+    ]
+
+
+def _branches(directory: Path) -> list[str]:
+    n = 3000
+    layers = "".join(f"  - Dense: 2\n    name: b{i}\n    inputs: input\n" for i in range(n))
+    merge = "  - Concatenate: {}\n    inputs: [" + ", ".join(f"b{i}" for i in range(n)) + "]\n"
+    spec = "netspec: 1\nname: branches\ninput: {shape: [4]}\nlayers:\n" + layers + merge
+    return ["diagram", _write(directory, "branches.yaml", spec), "-o", "branches.dot"]
+
+
 CASES += [
     Case(
         "special_files",
@@ -487,5 +509,19 @@ CASES += [
             "netspec: error: weights_bomb.keras: the config describes 160,100,018,816 parameters but the archive "
             "stores 1 KiB of weights; refusing to build it"
         ],
+    ),
+    Case(
+        "diagram_controls",
+        "control characters in a description, a block: label and --title, drawn as SVG by dot",
+        _diagram_controls,
+        0,
+        lambda d: [],
+    ),
+    Case(
+        "diagram_branches",
+        "3,000 parallel branches drawn to .dot (a path search per pair of edges took minutes)",
+        _branches,
+        0,
+        lambda d: [],
     ),
 ]
