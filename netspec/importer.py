@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from .compiler.expand import snake
+from .compiler.names import default_name, is_name
 from .layers import CORE, REFUSED, lookup
 from .layers.base import LayerType
 from .problems import SpecError, UsageError
@@ -29,7 +30,6 @@ BOOKKEEPING = ("name", "trainable", "dtype")
 UNUSED_AT = {"quantization_config": None, "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
 # Keras writes these values where the registry's default is None; they mean the same.
 SAME_AS_NONE = {"activation": "linear", "data_format": "channels_last"}
-NAME_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 def from_config(config: dict) -> tuple[dict, list[str]]:
@@ -272,7 +272,7 @@ class _Model:
         return found
 
     def unique(self, name: str) -> str:
-        return fresh_name(name if NAME_OK.fullmatch(name) else re.sub(r"[^A-Za-z0-9_.-]", "_", f"_{name}"), self.taken)
+        return fresh_name(name if is_name(name, dotted=True) else default_name(name), self.taken)
 
     def drop_automatic_names(self) -> None:
         """Forget Keras-style automatic names (conv2d, conv2d_3) that nothing refers to by name."""
@@ -335,8 +335,7 @@ def _refs(value) -> list:
 
 
 def _model_name(name) -> str:
-    text = re.sub(r"[^A-Za-z0-9_-]", "_", str(name or "model"))
-    return text if re.match(r"[A-Za-z_]", text) else f"m_{text}"
+    return default_name(str(name or "model"))
 
 
 def _first_line(exc: Exception) -> str:

@@ -16,10 +16,10 @@ from ..problems import Problem, did_you_mean
 from .schema import META_KEYS
 from .substitute import Scope, substitute
 from .load import Document
+from .names import default_name, name_problem
 
 MAX_LAYERS = 100_000
 MAX_BLOCK_DEPTH = 64
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 BLOCK_INPUT = "in"
 
 
@@ -207,8 +207,8 @@ class _Expander:
         """Meta keys of a block's layer, checked after its parameters are substituted."""
         ok = True
         name = meta.get("name")
-        if name is not None and not (isinstance(name, str) and NAME.fullmatch(name)):
-            self.problem(path + ("name",), f"layer name {name!r} is not a valid name (letters, digits, _ . -)")
+        if name is not None and name_problem(name, dotted=True):
+            self.problem(path + ("name",), f"layer name: {name_problem(name, dotted=True)}")
             ok = False
         refs = meta.get("inputs")
         refs = [refs] if isinstance(refs, str) else refs
@@ -413,7 +413,7 @@ def expand(data: dict, doc: Document) -> tuple[FlatSpec | None, list[Problem]]:
                 )
             resolved.append(target)
         outputs = [r for r in resolved if r is not None]
-    name = data.get("name") or re.sub(r"[^A-Za-z0-9_-]", "_", _stem(doc.path)) or "model"
+    name = data.get("name") or default_name(_stem(doc.path))
     return FlatSpec(name, data.get("description", ""), inputs, layers, outputs, data.get("train") or {}, doc), problems
 
 
