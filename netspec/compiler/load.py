@@ -53,6 +53,11 @@ for _tag, _regex, _first in (
 _RESOLVER = _Resolver()
 
 
+def plain_tag(text: str) -> str:
+    """The tag netspec gives `text` written as a plain (unquoted) YAML scalar: str, int, float, bool or null."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+
+
 class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _Resolver):
     def __init__(self, stream: str):
         yaml.reader.Reader.__init__(self, stream)
