@@ -19,6 +19,7 @@ from yaml import events as ev
 
 from ..problems import Problem, SpecError
 from ..safe_read import FileTooLarge, read_regular, size_text
+from .numbers import check_number
 
 MAX_BYTES = 10 * 2**20
 MAX_VALUES = 200_000
@@ -310,9 +311,9 @@ def _int(text: str) -> int:
     t = t.lstrip("+-")
     if len(t) <= 24:  # never convert thousands of digits (Python refuses above 4,300, slowly)
         value = sign * int(t, 0 if t.startswith(("0x", "0o")) else 10)
-        if -(2**63) <= value < 2**63:
+        if check_number(value) is None:
             return value
-    raise ValueError("it does not fit in 64 bits; no size or count in a spec is this large")
+    raise ValueError(check_number(2**63))
 
 
 def _float(text: str) -> float:
@@ -321,7 +322,10 @@ def _float(text: str) -> float:
         return -math.inf if t.startswith("-") else math.inf
     if t == ".nan":
         return math.nan
-    return float(t)
+    value = float(t)
+    if check_number(value):  # 1e999: an overflow, not an explicit .inf
+        raise ValueError(check_number(value))
+    return value
 
 
 def _bool(text: str) -> bool:

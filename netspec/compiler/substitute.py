@@ -12,6 +12,7 @@ import operator
 import re
 
 from ..problems import did_you_mean
+from .numbers import check_number
 
 VAR = re.compile(r"\$\{([^{}]*)\}")
 _OPS = {
@@ -95,8 +96,10 @@ def evaluate(expr: str, scope: Scope):
     """Evaluate a `${...}` expression over the scope."""
     try:
         return _eval(ast.parse(expr.strip(), mode="eval").body, scope, expr)
-    except SyntaxError:
-        raise SubstitutionError(f"'${{{expr}}}' is not a name or an arithmetic expression") from None
+    except SyntaxError as exc:
+        if "integer string conversion" in str(exc):  # a decimal literal of over 4,300 digits
+            raise SubstitutionError(f"'${{{_short(expr)}}}': {check_number(2**63)}") from None
+        raise SubstitutionError(f"'${{{_short(expr)}}}' is not a name or an arithmetic expression") from None
     except RecursionError:  # a hostile expression such as 1+1+...+1, thousands of terms long
         raise SubstitutionError(f"'${{{expr[:30]}...}}' nests too deeply; split it into vars") from None
 
@@ -105,6 +108,8 @@ def _eval(node, scope: Scope, expr: str):
     if isinstance(node, ast.Name):
         return scope.get(node.id)
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        if check_number(node.value):
+            raise SubstitutionError(f"'${{{_short(expr)}}}': {check_number(node.value)}")
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         v = _number(_eval(node.operand, scope, expr), expr)
@@ -120,6 +125,10 @@ def _eval(node, scope: Scope, expr: str):
             raise SubstitutionError(f"'${{{expr}}}' is {result:.3g}, beyond any sensible size")
         return result
     raise SubstitutionError(f"'${{{expr}}}' may use only names, numbers, + - * / // % and parentheses")
+
+
+def _short(expr: str) -> str:
+    return expr if len(expr) <= 40 else expr[:30] + "..."
 
 
 def _number(value, expr: str):
