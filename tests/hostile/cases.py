@@ -454,6 +454,27 @@ def _branches(directory: Path) -> list[str]:
     return ["diagram", _write(directory, "branches.yaml", spec), "-o", "branches.dot"]
 
 
+def _output_paths(directory: Path) -> list[str]:
+    (directory / "folder.py").mkdir(exist_ok=True)
+    return ["eject", _write(directory, "small.yaml", SMALL), "-o", "folder.py"]
+
+
+def _refusal(path: str) -> str:
+    """How this system refuses a new file at `path` (permission denied, or a read-only file system)."""
+    try:
+        with open(path, "x"):
+            pass
+    except OSError as exc:
+        return exc.strerror
+    os.unlink(path)
+    raise AssertionError(f"{path} was writable")
+
+
+def _build_is_a_file(directory: Path) -> list[str]:
+    _write(directory, "build", "not a folder\n")
+    return ["build", _write(directory, "small.yaml", SMALL)]
+
+
 CASES += [
     Case(
         "special_files",
@@ -523,5 +544,33 @@ CASES += [
         _branches,
         0,
         lambda d: [],
+    ),
+    Case(
+        "output_folder",
+        "eject -o naming a folder",
+        _output_paths,
+        2,
+        lambda d: ["netspec: error: cannot write 'folder.py': it is a folder; name a file"],
+    ),
+    Case(
+        "output_proc",
+        "eject -o under /proc",
+        lambda d: ["eject", _write(d, "small.yaml", SMALL), "-o", "/proc/netspec.py"],
+        2,
+        lambda d: ["netspec: error: cannot write '/proc/netspec.py': no new file can be created in '/proc'"],
+    ),
+    Case(
+        "output_unwritable",
+        "diagram -o in /sys, which even root cannot write",
+        lambda d: ["diagram", _write(d, "small.yaml", SMALL), "-o", "/sys/netspec.dot"],
+        2,
+        lambda d: [f"netspec: error: cannot write '/sys/netspec.dot': {_refusal('/sys/netspec.dot')}"],
+    ),
+    Case(
+        "build_is_a_file",
+        "netspec build where ./build is a file",
+        _build_is_a_file,
+        2,
+        lambda d: ["netspec: error: cannot build: 'build' is a file, not a folder; move it away or build elsewhere"],
     ),
 ]
