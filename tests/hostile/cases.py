@@ -446,12 +446,21 @@ def _diagram_controls(directory: Path) -> list[str]:
     ]
 
 
-def _branches(directory: Path) -> list[str]:
-    n = 3000
+def _branches(directory: Path, n: int = 1500) -> list[str]:
     layers = "".join(f"  - Dense: 2\n    name: b{i}\n    inputs: input\n" for i in range(n))
     merge = "  - Concatenate: {}\n    inputs: [" + ", ".join(f"b{i}" for i in range(n)) + "]\n"
     spec = "netspec: 1\nname: branches\ninput: {shape: [4]}\nlayers:\n" + layers + merge
     return ["diagram", _write(directory, "branches.yaml", spec), "-o", "branches.dot"]
+
+
+COOKIE_SPEC = (
+    "netspec: 1\ndescription: \"coding: unicode_escape\\\\nopen('pwned','w')#\"\n"
+    "input: {shape: [4]}\nlayers:\n  - Dense: 2\n    block: \"coding: utf-7 +AAo-open('pwned','w')#\"\n"
+)
+
+
+def _eject_cookie(directory: Path) -> list[str]:
+    return ["eject", _write(directory, "cookie.yaml", COOKIE_SPEC), "-o", "cookie.py"]
 
 
 def _output_paths(directory: Path) -> list[str]:
@@ -540,8 +549,15 @@ CASES += [
     ),
     Case(
         "diagram_branches",
-        "3,000 parallel branches drawn to .dot (a path search per pair of edges took minutes)",
+        "1,500 parallel branches drawn to .dot",
         _branches,
+        0,
+        lambda d: [],
+    ),
+    Case(
+        "eject_cookie",
+        "eject of a spec whose description and block label are PEP 263 encoding declarations",
+        _eject_cookie,
         0,
         lambda d: [],
     ),
@@ -572,5 +588,16 @@ CASES += [
         _build_is_a_file,
         2,
         lambda d: ["netspec: error: cannot build: 'build' is a file, not a folder; move it away or build elsewhere"],
+    ),
+]
+
+# Measured by bench/bench_hostile.py only: over the 2 s test bound on a machine shared with other work.
+BENCH_CASES = [
+    Case(
+        "diagram_10k_branches",
+        "10,000 parallel branches drawn to .dot",
+        lambda d: _branches(d, 10_000),
+        0,
+        lambda d: [],
     ),
 ]
