@@ -12,7 +12,7 @@ from netspec.compiler.load import load_text
 from netspec.importer import from_config
 from netspec.yaml_dump import dump_spec
 
-from conftest import assert_clean_failure, run_netspec
+from conftest import run_netspec
 
 # Strings that YAML 1.1 or YAML 1.2 would read as something else when written plain.
 LOOKALIKES = [
@@ -36,7 +36,7 @@ VALUES = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=4)),
     max_leaves=20,
 )
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=True)
+SETTINGS = settings(max_examples=80, deadline=None, derandomize=True)
 
 
 def same(a, b) -> bool:
@@ -94,4 +94,3 @@ def test_expand_writes_a_number_like_description_that_reads_back(tmp_path):
     (tmp_path / "e.yaml").write_text(expanded.stdout)
     result = run_netspec("validate", "e.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert_clean_failure(run_netspec("validate", "missing.yaml", cwd=tmp_path), 2)
