@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 from .compiler.expand import snake
-from .compiler.names import default_name, is_name
+from .compiler.names import MAX_LENGTH, default_name, is_name
 from .layers import CORE, REFUSED, lookup
 from .layers.base import LayerType
 from .problems import SpecError, UsageError
@@ -272,7 +272,8 @@ class _Model:
         return found
 
     def unique(self, name: str) -> str:
-        return fresh_name(name if is_name(name, dotted=True) else default_name(name), self.taken)
+        base = name if is_name(name, dotted=True) else default_name(name)
+        return fresh_name(base[: MAX_LENGTH - 8], self.taken)  # room for a _N suffix within the name rule
 
     def drop_automatic_names(self) -> None:
         """Forget Keras-style automatic names (conv2d, conv2d_3) that nothing refers to by name."""
