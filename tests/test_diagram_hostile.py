@@ -50,7 +50,7 @@ def test_mermaid_labels_are_one_printable_line_each(spec):
     labelled = [line for line in body if '["' in line]
     assert labelled and all(line.count('"') == 2 for line in labelled)
     cluster = next(line for line in body if line.lstrip().startswith("subgraph"))
-    assert '#lt;b#gt;#amp;amp;#lt;/b#gt; #35;quot; #96;x#96;' in cluster
+    assert "#lt;b#gt;#amp;amp;#lt;/b#gt; #35;quot; #96;x#96;" in cluster
     assert "<b>&amp;</b>" not in "\n".join(body) and '\\"' not in "\n".join(body)
     title = text.splitlines()[1]
     assert title.startswith('title: "') and json.loads(title.removeprefix("title: "))

@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netspec
+from netspec.compiler.load import load_text
 from netspec.problems import SpecError, UsageError
 from netspec.table import render_text
 from netspec.yaml_dump import dump_spec
-from netspec.compiler.load import load_text
 
 from conftest import EXAMPLES, SPECS, run_netspec
 

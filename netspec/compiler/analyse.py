@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .expand import FlatSpec
-from .graph import build_order, ordered_inputs
 from ..layers import CORE, ShapeError, lookup
 from ..problems import Problem, SpecError
+from .expand import FlatSpec
+from .graph import build_order, ordered_inputs
 from .numbers import check_count
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "uint8": 1}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .expand import FlatSpec
 from ..layers import CORE
 from ..problems import Problem
+from .expand import FlatSpec
 from .validate import check_layer_args
 
 CODE_KEYS = {"module", "registered_name", "function", "fn", "__class__"}

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from ..layers import REFUSED, known_names, lookup
 from ..problems import Problem, did_you_mean
-from .schema import META_KEYS
-from .substitute import Scope, substitute
 from .load import Document
 from .names import default_name, name_problem
+from .schema import META_KEYS
+from .substitute import Scope, substitute
 
 MAX_LAYERS = 100_000
 MAX_BLOCK_DEPTH = 64
