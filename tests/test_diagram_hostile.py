@@ -64,6 +64,12 @@ def test_ten_thousand_parallel_branches_prepare_in_one_pass():
     assert found == {("input", "concat")}
 
 
+def test_a_chain_whose_every_layer_feeds_one_final_layer_prepares_in_one_pass():
+    n = 10_000
+    graph = nx.DiGraph([(f"d{i}", f"d{i + 1}") for i in range(n - 1)] + [(f"d{i}", "final") for i in range(n)])
+    assert _shortcuts(graph) == {(f"d{i}", "final") for i in range(n - 1)}
+
+
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(
     st.integers(2, 14).flatmap(

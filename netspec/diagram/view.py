@@ -82,24 +82,29 @@ def _edges(nodes: dict, graph: nx.DiGraph, runs: dict) -> list[Edge]:
 def _shortcuts(graph: nx.DiGraph) -> set[tuple[str, str]]:
     """The edges source -> target where target is also reached through another successor of source.
 
-    One search per layer with two successors or more, from all of them at once, that stops at the
-    position (in topological order) of the farthest of them: the target is a shortcut exactly when
-    the search reaches it. So parallel branches cost one pass, and a residual block is searched
-    only as far as its own merge.
+    One search per layer with two successors or more, from all of them at once: the target is a
+    shortcut exactly when the search reaches it. The search goes no further (in topological
+    order) than the farthest successor, and stops once every successor but the nearest (which
+    no other can reach) has been reached. So parallel branches cost one pass, a residual block
+    is searched only as far as its own merge, and a chain whose every layer also feeds one
+    final layer finds that layer at the first step.
     """
     position = {name: i for i, name in enumerate(nx.topological_sort(graph))}
     found = set()
     for source in graph:
-        targets = list(graph.successors(source))
+        targets = sorted(graph.successors(source), key=position.__getitem__)
         if len(targets) < 2:
             continue
-        limit = max(position[t] for t in targets)
+        limit = position[targets[-1]]
+        wanted = set(targets[1:])
+        missing = len(wanted)
         seen: set = set()
         stack = [v for u in targets for v in graph.successors(u) if position[v] <= limit]
-        while stack:
+        while stack and missing:
             v = stack.pop()
             if v not in seen:
                 seen.add(v)
+                missing -= v in wanted
                 stack.extend(w for w in graph.successors(v) if position[w] <= limit and w not in seen)
-        found.update((source, t) for t in targets if t in seen)
+        found.update((source, t) for t in wanted & seen)
     return found
