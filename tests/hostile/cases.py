@@ -446,7 +446,7 @@ def _diagram_controls(directory: Path) -> list[str]:
     ]
 
 
-def _branches(directory: Path, n: int = 1500) -> list[str]:
+def _branches(directory: Path, n: int = 1000) -> list[str]:
     layers = "".join(f"  - Dense: 2\n    name: b{i}\n    inputs: input\n" for i in range(n))
     merge = "  - Concatenate: {}\n    inputs: [" + ", ".join(f"b{i}" for i in range(n)) + "]\n"
     spec = "netspec: 1\nname: branches\ninput: {shape: [4]}\nlayers:\n" + layers + merge
@@ -549,7 +549,7 @@ CASES += [
     ),
     Case(
         "diagram_branches",
-        "1,500 parallel branches drawn to .dot",
+        "1,000 parallel branches drawn to .dot",
         _branches,
         0,
         lambda d: [],
