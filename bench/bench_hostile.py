@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from hostile import data_cases  # noqa: E402
-from hostile.cases import CASES, LIMIT_RSS, LIMIT_SECONDS, run_measured  # noqa: E402
+from hostile.cases import BENCH_CASES, CASES, LIMIT_RSS, LIMIT_SECONDS, run_measured  # noqa: E402
 
 RELIABILITY = ROOT / "docs" / "reliability.md"
 START, END = "<!-- reliability:figures -->", "<!-- /reliability:figures -->"
@@ -33,13 +33,13 @@ messages: dict[str, str] = {}
 
 def measure(repeats: int) -> list[tuple]:
     rows = []
-    for case in CASES:
+    path = os.pathsep.join([str(ROOT / "tests" / "hostile"), str(ROOT)])  # this checkout's netspec
+    for case in CASES + BENCH_CASES:
         runs = []
         for _ in range(repeats):
             with tempfile.TemporaryDirectory() as tmp:
                 args = case.make(Path(tmp))
-                env = {"PYTHONPATH": os.pathsep.join([str(ROOT / "tests" / "hostile"), str(ROOT)])}  # this checkout
-                runs.append(run_measured(args, tmp, env))
+                runs.append(run_measured(args, tmp, {"PYTHONPATH": path}))
         codes = {r.code for r in runs}
         rows.append(
             (case, codes, max(r.wall for r in runs), max(r.cpu for r in runs), max(r.rss for r in runs), len(runs))
@@ -85,6 +85,8 @@ def figures() -> dict:
     import test_atomic_writes
     import test_fuzz
 
+    from netspec import importer, safe_read
+    from netspec.compiler import names
     from netspec.compiler.expand import MAX_BLOCK_DEPTH, MAX_LAYERS
     from netspec.compiler.load import MAX_BYTES, MAX_DEPTH, MAX_VALUES
     from netspec.compiler.substitute import MAX_CHAIN
@@ -96,6 +98,12 @@ def figures() -> dict:
         "layers": f"{MAX_LAYERS:,}",
         "blocks": f"{MAX_BLOCK_DEPTH}",
         "chain": f"{MAX_CHAIN}",
+        "name": f"{names.MAX_LENGTH}",
+        "json": safe_read.size_text(importer.CONFIG_MAX_BYTES),
+        "json_depth": f"{safe_read.JSON_MAX_DEPTH}",
+        "json_digits": f"{safe_read.JSON_MAX_DIGITS}",
+        "members": f"{importer.ARCHIVE_MAX_MEMBERS:,}",
+        "unpacked": safe_read.size_text(importer.ARCHIVE_MAX_BYTES),
         "fuzz": test_fuzz.EXAMPLES_N,
         "fuzz_keras": test_fuzz.KERAS_EXAMPLES,
         "shipped": len(test_fuzz.SHIPPED),
@@ -133,7 +141,7 @@ def main() -> None:
         "",
         *table(rows),
         "",
-        f"{len(CASES)} cases ({invalid} specs of tests/cases/invalid/ in the `corpus` case); "
+        f"{len(CASES)} tested cases and {len(BENCH_CASES)} measured here only ({invalid} specs of tests/cases/invalid/ in the `corpus` case); "
         f"worst wall time {worst_wall:.2f} s and worst peak RSS {worst_rss / 2**20:.0f} MiB, "
         f"against the tested bounds of {LIMIT_SECONDS:.0f} s and {LIMIT_RSS // 2**20} MB.",
     ]
@@ -151,6 +159,10 @@ def main() -> None:
         f"| block nesting | {f['blocks']} |",
         f"| vars referring to vars | {f['chain']} |",
         "| integers | 64-bit |",
+        "| floats | finite (`.inf` and `.nan` only when written so) |",
+        f"| name length | {f['name']} characters |",
+        f"| JSON model config (import) | {f['json']}, nesting {f['json_depth']}, integers of {f['json_digits']} digits |",
+        f"| `.keras` archive (import) | {f['members']} members, {f['unpacked']} unpacked, config.json {f['json']} |",
         "",
         f"Fuzzing per run: {f['fuzz']} random YAML trees, {f['fuzz']} data mutations and {f['fuzz']} text "
         f"mutations of the {f['shipped']} shipped specs, and {f['fuzz_keras']} accepted mutants built in Keras. "

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+from .problems import UsageError
 
 
 def umask() -> int:
@@ -15,8 +18,33 @@ def umask() -> int:
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it into place."""
+    """Write to a temporary file beside `path`, flush it to disk, then rename it into place.
+
+    A path that cannot be written (a folder, a file's child, a read-only or virtual file
+    system such as /proc) is a UsageError naming the path, in one line.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"cannot write '{path}': it is a folder; name a file")
+    try:
+        _write_bytes(path, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write '{path}': {why_not_writable(path, exc)}") from None
+
+
+def why_not_writable(path: Path, exc: OSError) -> str:
+    """In words, why writing `path` failed with `exc`."""
+    ancestor = Path(path).parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if ancestor.exists() and not ancestor.is_dir():
+        return f"'{ancestor}' is not a folder"
+    if exc.errno == errno.ENOENT and ancestor == Path(path).parent:  # /proc, /sys: folders that refuse new files
+        return f"no new file can be created in '{ancestor}'"
+    return exc.strerror or str(exc)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from . import atomic
+from .problems import UsageError
 from .table import render_json, render_text
 from .yaml_dump import dump_spec
 
@@ -29,12 +30,31 @@ FILES = ("spec.yaml", "model.keras", "summary.txt", "summary.json")
 
 def build(spec, root: Path = Path("build"), verbose: bool = False, allow_files: bool = False):
     """Compile `spec` with Keras, publish its build directory, make it current; return (dir, analysis)."""
+    prepare_root(root)  # before Keras starts: a build folder that cannot be written is said at once
     from .keras_build import build_model, verified
 
     model = build_model(spec, verbose, allow_files)
     analysis = verified(spec.summary(), model, spec)
     out = root / spec.name
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        return _publish_build(spec, model, analysis, root, out), analysis
+    except OSError as exc:
+        raise UsageError(f"cannot write '{out}': {atomic.why_not_writable(out / 'spec.yaml', exc)}") from None
+
+
+def prepare_root(root: Path) -> None:
+    """Create the build folder if needed; a UsageError naming it when it is a file or cannot be written."""
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"cannot build: '{root}' is a file, not a folder; move it away or build elsewhere")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create '{root}': {atomic.why_not_writable(root, exc)}") from None
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot build: '{root}' is not writable")
+
+
+def _publish_build(spec, model, analysis, root: Path, out: Path) -> Path:
     with _locked(root):
         _sweep(root)
         staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=root))
@@ -45,7 +65,7 @@ def build(spec, root: Path = Path("build"), verbose: bool = False, allow_files: 
         finally:
             _remove(staging)
         atomic.write_text(root / "CURRENT", spec.name + "\n")
-    return out, analysis
+    return out
 
 
 def _write(staging: Path, spec, model, analysis) -> None:

@@ -1,8 +1,11 @@
 """Eject: a spec as a standalone Python script that builds the same model with Keras alone.
 
-Everything taken from the spec enters the script as a literal written by `repr`
-of plain data (names, numbers, strings, lists, mappings) or as a comment line, so
-ejecting an untrusted spec cannot plant code in the script. Layers are written in
+Everything taken from the spec enters the script as an ASCII-only literal of plain
+data (names, numbers, strings, lists, mappings) or inside a one-line comment escaped
+to ASCII, so ejecting an untrusted spec cannot plant code in the script. The first
+line fixes the source encoding (`# -*- coding: utf-8 -*-`) and the second is fixed
+text, so no spec text can become a PEP 263 encoding declaration that would reinterpret
+the literals after it. Layers are written in
 the order `keras_build` builds them; a layer's output gets its own variable only
 where a later layer other than the next one reads it.
 """
@@ -22,6 +25,7 @@ from .layers import CORE
 from .layers.wrappers import written
 from .plugins import LAYERS as PLUGIN_LAYERS
 from .plugins import MODULE_NAME
+from .printable import printable
 from .problems import NetspecBug
 from .train_schema import TRAIN_SCHEMA
 
@@ -51,8 +55,10 @@ def eject(spec) -> str:
 
 def literal(value) -> str:
     """Python source for a plain-data value; anything else is refused."""
-    if value is None or isinstance(value, (bool, int, str)):
+    if value is None or isinstance(value, (bool, int)):
         return repr(value)
+    if isinstance(value, str):
+        return ascii(value)  # non-ASCII, control characters and line breaks as escapes
     if isinstance(value, float):
         return repr(value) if math.isfinite(value) else f"float({str(value)!r})"
     if isinstance(value, tuple):
@@ -64,16 +70,20 @@ def literal(value) -> str:
     raise NetspecBug(f"eject cannot write a {type(value).__name__} as a literal: {value!r}")
 
 
-def _comment(text: str) -> list[str]:
-    """Text as comment lines: split on every line break Python or an editor knows."""
-    return [f"# {line}".rstrip() for line in str(text).splitlines() or [""]]
+ENCODING_LINE = "# -*- coding: utf-8 -*-"
+
+
+def _comment(text: str) -> str:
+    """Text as one comment line of printable ASCII: anything else (line breaks too) as its escape."""
+    return f"# {printable(text, ascii_only=True)}".rstrip()
 
 
 def _header(spec) -> list[str]:
     plugins = sorted({layer.type for layer in spec.flat.layers if layer.type in PLUGIN_LAYERS})
     needs = "Keras and the plugin layers named with --plugin" if plugins else "Keras only"
-    lines = _comment(f"{spec.name}: {spec.flat.description}" if spec.flat.description else spec.name)
-    lines += _comment(f"Ejected by netspec {__version__} from {spec.path}; it needs {needs}.")
+    lines = [ENCODING_LINE, f"# Ejected by netspec {__version__}; it needs {needs}."]  # no spec text here
+    lines.append(_comment(f"{spec.name}: {spec.flat.description}" if spec.flat.description else spec.name))
+    lines.append(_comment(f"From {spec.path}."))
     lines += ["# Run it to print the model's summary, or import build_model() from it.", ""]
     lines += ["import keras", "from keras import layers"]
     for type_name in plugins:
@@ -146,7 +156,7 @@ def _build_function(spec, shared: dict, constants: dict) -> list[str]:
     block = None
     for i, layer in enumerate(layers):
         if layer.block != block:
-            body += ["", *(f"    {c}" for c in _comment(layer.block))] if layer.block else [""]
+            body += ["", f"    {_comment(layer.block)}"] if layer.block else [""]
         block = layer.block
         following = [layers[i + 1].name] if i + 1 < len(layers) else []
         only_next = readers.get(layer.name, []) == following and (layer.name not in flat.outputs or not following)
@@ -203,7 +213,7 @@ def _compile_function(train: dict) -> list[str]:
     lines = ["def compile_model(model):", '    """Compile the model as the spec\'s train: section says."""']
     if rest:
         note = f"Also in the spec's train: section, applied by `netspec train` and not here: {', '.join(rest)}."
-        lines += [f"    # {line}" for line in textwrap.wrap(note, WIDTH - 6)]
+        lines += [f"    {_comment(line)}" for line in textwrap.wrap(note, WIDTH - 6)]
     lines += ["    model.compile(", *(f"        {line}" for line in optimizer)]
     lines += [f"        loss={literal(loss)},", f"        metrics={literal(metrics)},", "    )", "    return model"]
     return lines

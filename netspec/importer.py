@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 
 from .compiler.expand import snake
+from .compiler.names import MAX_LENGTH, default_name, is_name
 from .layers import CORE, REFUSED, lookup
 from .layers.base import LayerType
-from .problems import UsageError
+from .problems import SpecError, UsageError
+from .safe_read import check_regular, load_json, read_regular, size_text
 
 # Config keys every Keras layer writes that a spec does not hold.
 BOOKKEEPING = ("name", "trainable", "dtype")
@@ -27,7 +30,6 @@ BOOKKEEPING = ("name", "trainable", "dtype")
 UNUSED_AT = {"quantization_config": None, "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
 # Keras writes these values where the registry's default is None; they mean the same.
 SAME_AS_NONE = {"activation": "linear", "data_format": "channels_last"}
-NAME_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 def from_config(config: dict) -> tuple[dict, list[str]]:
@@ -61,7 +63,7 @@ def from_config(config: dict) -> tuple[dict, list[str]]:
 
 def import_spec(source: Path | None, keras_app: str | None = None) -> tuple[str, list[str], str]:
     """(spec YAML text, warnings, one-line summary) for a model file or a Keras Applications name."""
-    from .problems import NetspecBug, SpecError
+    from .problems import NetspecBug
     from .spec import loads
     from .yaml_dump import dump_spec
 
@@ -81,23 +83,72 @@ def import_spec(source: Path | None, keras_app: str | None = None) -> tuple[str,
     return text, warnings, summary
 
 
-def load_config(path: Path) -> dict:
-    """The model config in a `.keras` file (loaded with safe_mode) or a JSON file."""
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
-    if path.suffix == ".keras":
-        from .tf_env import import_keras
+CONFIG_MAX_BYTES = 32 * 2**20
+ARCHIVE_MAX_MEMBERS = 1000
+ARCHIVE_MAX_BYTES = 2**30
 
-        keras = import_keras()
-        try:
-            model = keras.saving.load_model(path, compile=False, safe_mode=True)
-        except Exception as exc:  # Keras raises many types; the message says what it refused
-            raise UsageError(f"{path}: Keras cannot load this model safely: {_first_line(exc)}") from None
-        return model.get_config()
+
+def load_config(path: Path) -> dict:
+    """The model config in a `.keras` file (loaded with safe_mode) or a JSON file, each read within bounds."""
+    if path.suffix != ".keras":
+        return load_json(read_regular(path, CONFIG_MAX_BYTES, "model config"), path)
+    config, weight_bytes = _archive_config(path)
+    _refuse_more_weights_than_stored(config, weight_bytes, path)
+    from .tf_env import import_keras
+
+    keras = import_keras()
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not a JSON model config ({exc}); pass a .keras file or model.to_json()") from None
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as exc:  # Keras raises many types; the message says what it refused
+        raise UsageError(f"{path}: Keras cannot load this model safely: {_first_line(exc)}") from None
+    return model.get_config()
+
+
+def _archive_config(path: Path) -> tuple[dict, int]:
+    """(config.json's data, bytes of weights) of a .keras zip, its member count and sizes checked first."""
+    check_regular(path, "model file")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > ARCHIVE_MAX_MEMBERS:
+                raise UsageError(f"{path}: {len(members):,} files in the archive; a .keras file holds a few")
+            total = sum(m.file_size for m in members)
+            if total > ARCHIVE_MAX_BYTES:
+                raise UsageError(
+                    f"{path}: unpacks to {size_text(total)}, more than the {size_text(ARCHIVE_MAX_BYTES)} limit"
+                )
+            config = next((m for m in members if m.filename == "config.json"), None)
+            if config is None:
+                raise UsageError(f"{path}: no config.json in the archive; not a .keras model file")
+            if config.file_size > CONFIG_MAX_BYTES:
+                raise UsageError(f"{path}: config.json is larger than {size_text(CONFIG_MAX_BYTES)}")
+            with archive.open(config) as member:
+                raw = member.read(CONFIG_MAX_BYTES + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise UsageError(f"{path}: not a readable .keras archive ({exc})") from None
+    weights = sum(m.file_size for m in members if m.filename.endswith(".h5"))
+    return load_json(raw, f"{path}: config.json"), weights
+
+
+def _refuse_more_weights_than_stored(config, weight_bytes: int, path: Path) -> None:
+    """A config describing far more weights than the archive stores would make Keras allocate them all."""
+    from .spec import loads
+    from .yaml_dump import dump_spec
+
+    try:
+        data, _ = from_config(config)
+    except UsageError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    try:
+        analysis = loads(dump_spec(data), "<imported spec>").summary()
+    except SpecError as exc:
+        raise UsageError(f"{path}: the config holds values Keras would refuse:\n{exc}") from None
+    params = analysis.total("trainable") + analysis.total("non_trainable")
+    if 4 * params > 2 * weight_bytes + 64 * 2**20:
+        raise UsageError(
+            f"{path}: the config describes {params:,} parameters but the archive stores "
+            f"{size_text(weight_bytes)} of weights; refusing to build it"
+        )
 
 
 def keras_app_config(name: str) -> dict:
@@ -221,7 +272,8 @@ class _Model:
         return found
 
     def unique(self, name: str) -> str:
-        return fresh_name(name if NAME_OK.fullmatch(name) else re.sub(r"[^A-Za-z0-9_.-]", "_", f"_{name}"), self.taken)
+        base = name if is_name(name, dotted=True) else default_name(name)
+        return fresh_name(base[: MAX_LENGTH - 8], self.taken)  # room for a _N suffix within the name rule
 
     def drop_automatic_names(self) -> None:
         """Forget Keras-style automatic names (conv2d, conv2d_3) that nothing refers to by name."""
@@ -284,8 +336,7 @@ def _refs(value) -> list:
 
 
 def _model_name(name) -> str:
-    text = re.sub(r"[^A-Za-z0-9_-]", "_", str(name or "model"))
-    return text if re.match(r"[A-Za-z_]", text) else f"m_{text}"
+    return default_name(str(name or "model"))
 
 
 def _first_line(exc: Exception) -> str:

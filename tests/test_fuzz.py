@@ -11,6 +11,7 @@ set NETSPEC_FUZZ_EXAMPLES=5000 to fuzz harder locally.
 
 from __future__ import annotations
 
+import ast
 import copy
 import os
 import random
@@ -26,7 +27,7 @@ from netspec.problems import SpecError, UsageError
 from netspec.table import render_text
 from netspec.yaml_dump import dump_spec
 
-from conftest import EXAMPLES, SPECS
+from conftest import EXAMPLES, SPECS, run_netspec
 
 EXAMPLES_N = int(os.environ.get("NETSPEC_FUZZ_EXAMPLES", "100"))
 KERAS_EXAMPLES = 4
@@ -185,3 +186,61 @@ def _at(node, path):
     for key in path:
         node = node[key]
     return node
+
+
+HOSTILE_STRINGS = [
+    "coding: unicode_escape\\nopen('pwned','w')#",
+    "coding: utf-7 +AAo-open('pwned','w')#",
+    "coding: raw_unicode_escape\\u000aopen('pwned','w')#",
+    "\n''' \"\"\" \\ \r\u2028\u202e\x00\x01\x1b\x7f\x85\ufffe",
+    "<b>&amp;</b> #quot; `x` ]] }} %% \\",
+    "CURRENT", "a\n", "con", "x" * 10_000, "1e5", "0o17", ".inf", "yes", "",
+    "${0x" + "f" * 40 + "}", "${" + "9" * 5000 + "}", "${1e308 * 10}", "${x" * 50,
+]  # fmt: skip
+HOSTILE_NUMBERS = [2**63, -(2**63) - 1, 2**64, 10**30, 1e308, -1e308, float("inf"), float("nan"), 0, -1, 2**62]
+# The static commands run in-process on every accepted mutant: the shipped specs of up to 60 layers keep it quick.
+FEW_LAYERS = [n for n, t in SHIPPED.items() if len(netspec.loads(t).flat.layers) <= 60]
+HOSTILE_FUZZ = settings(FUZZ, max_examples=max(EXAMPLES_N // 2, 1))
+HOSTILE_VALUES = st.one_of(st.sampled_from(HOSTILE_STRINGS), st.sampled_from(HOSTILE_NUMBERS), TREES)
+
+
+def static_commands(text: str) -> None:
+    """What validate, summary, expand, diagram (.dot, .mmd) and eject do, in-process: a clean error or a result."""
+    from test_eject_hostile import NODE_KINDS
+
+    from netspec.diagram.dot import to_dot
+    from netspec.diagram.mermaid import to_mermaid
+    from netspec.diagram.view import build_view
+    from netspec.eject import eject
+
+    spec = compile_cleanly(text)
+    if spec is None:
+        return
+    expanded = spec.expanded()
+    assert netspec.loads(dump_spec(expanded), "<expanded>").expanded() == expanded
+    for options in ({}, {"compact": True, "blocks": True}, {"collapse_blocks": True}):
+        view = build_view(spec, **options)
+        assert all(c.isprintable() for line in to_dot(view).splitlines() for c in line)
+        assert all(c.isprintable() for line in to_mermaid(view).splitlines() for c in line)
+    source = eject(spec)
+    assert source.isascii() and source.startswith("# -*- coding: utf-8 -*-\n")
+    assert {type(node).__name__ for node in ast.walk(ast.parse(source.encode()))} <= NODE_KINDS
+
+
+@HOSTILE_FUZZ
+@given(st.sampled_from(FEW_LAYERS), st.data())
+def test_static_commands_on_shipped_specs_with_hostile_values(name, data):
+    choose = lambda seq: data.draw(st.sampled_from(seq))  # noqa: E731
+    static_commands(mutant(name, choose, random_value=lambda: data.draw(HOSTILE_VALUES)))
+
+
+def test_hostile_mutants_through_the_real_commands(tmp_path):
+    rng = random.Random(11)
+    for i in range(2):
+        path = tmp_path / f"mutant{i}.yaml"
+        text = mutant(rng.choice(FEW_LAYERS), rng.choice, random_value=lambda: rng.choice(HOSTILE_STRINGS))
+        path.write_text(text)
+        for command in (["validate", path], ["diagram", path, "-o", tmp_path / f"m{i}.mmd"]):
+            result = run_netspec(*command, cwd=tmp_path)
+            assert result.returncode in (0, 1, 2), (command, result.stderr[-2000:])
+            assert "Traceback" not in result.stdout + result.stderr

@@ -37,9 +37,15 @@ def spec_path(spec: Path | None) -> Path:
     """The SPEC argument, or the current build's expanded spec when it is omitted."""
     if spec is not None:
         return spec
-    if not CURRENT.is_file():
+    from ..compiler.names import is_name
+    from ..safe_read import read_regular
+
+    if not CURRENT.exists():
         raise UsageError("no SPEC given and no current build here; run `netspec build SPEC` first or name a SPEC")
-    path = BUILD_DIR / CURRENT.read_text().strip() / "spec.yaml"
+    name = read_regular(CURRENT, 1024, "build pointer").decode("utf-8", "replace").strip()
+    if not is_name(name):
+        raise UsageError(f"{CURRENT} does not name a build; run `netspec build SPEC` again")
+    path = BUILD_DIR / name / "spec.yaml"
     if not path.is_file():
         raise UsageError(f"the current build points at {path}, which is missing; run `netspec build SPEC` again")
     return path

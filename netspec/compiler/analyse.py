@@ -15,6 +15,7 @@ from ..layers import CORE, ShapeError, lookup
 from ..problems import Problem, SpecError
 from .expand import FlatSpec
 from .graph import build_order
+from .numbers import check_count
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "uint8": 1}
 
@@ -101,6 +102,13 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:
     without static rules (from Keras, at the edge); the layers after it are then analysed from it.
     """
     problems: list[Problem] = []
+    for name, tensor in spec.inputs.items():
+        too_large = check_count("its elements", math.prod(d or 1 for d in tensor["shape"]))
+        if too_large:
+            path = ("input",) if "input" in spec.doc.data else ("inputs", name)
+            problems.append(spec.doc.problem((*path, "shape"), f"input '{name}': {too_large}"))
+    if problems:
+        raise SpecError(problems)
     rows = {}
     for layer in build_order(spec, graph):
         node = layer.name
@@ -157,4 +165,13 @@ def _analyse_layer(layer, shapes, spec, problems, infer=None) -> Row:
     row.trainable = sum(w.size for w in weights.values() if w.trainable)
     row.non_trainable = sum(w.size for w in weights.values() if not w.trainable)
     row.macs = macs
+    too_large = (
+        check_count("its output's elements", row.activations)
+        or check_count("its parameters", row.trainable + row.non_trainable)
+        or check_count("its multiply-adds", macs)
+    )
+    if too_large:
+        where = spec.doc.problem(layer.type_origin, "")
+        problems.append(Problem(where.path, where.line, where.col, f"layer '{layer.name}': {too_large}"))
+        row.output_shape = row.trainable = row.non_trainable = row.macs = None  # unknown: no layer after it is checked
     return row

@@ -130,8 +130,52 @@ def no_cycles(spec: FlatSpec, graph) -> list[Problem]:
     return [Problem(where.path, where.line, where.col, f"layers feed each other in a cycle: {' → '.join(names)}")]
 
 
+def graph_ends(spec: FlatSpec, graph) -> list[Problem]:
+    """Outputs are distinct layers, every layer feeds an output and every input feeds a layer.
+
+    Keras treats the other shapes specially: it drops a layer that feeds no output from the
+    model (so its weights would be counted here and missing there), builds an output that is an
+    input as a model without layers, and refuses or renames a repeated output.
+    """
+    if not nx.is_directed_acyclic_graph(graph):
+        return []  # no_cycles says what is wrong
+    out = []
+    listed = isinstance(spec.doc.value_at(("outputs",)), list)
+    seen: set = set()
+    for j, name in enumerate(spec.outputs):
+        where = spec.doc.problem(("outputs", j) if listed else ("outputs",), "")
+        if name in spec.inputs:
+            out.append(Problem(where.path, where.line, where.col, f"output '{name}' is an input; outputs are layers"))
+        elif name in seen:
+            out.append(
+                Problem(where.path, where.line, where.col, f"output '{name}' is listed twice; list each output once")
+            )
+        seen.add(name)
+    feeding = set(spec.outputs)
+    stack = list(feeding)
+    while stack:
+        for source in graph.predecessors(stack.pop()):
+            if source not in feeding:
+                feeding.add(source)
+                stack.append(source)
+    for layer in spec.layers:
+        if layer.name not in feeding:
+            where = _locate(spec, layer)
+            message = (
+                f"layer '{layer.name}' feeds no output, so Keras would leave it out of the model; "
+                "list it (or a layer after it) in outputs:, or remove it"
+            )
+            out.append(Problem(where.path, where.line, where.col, message))
+    for name in spec.inputs:
+        if name not in feeding:
+            path = ("input",) if "input" in spec.doc.data else ("inputs", name)
+            message = f"input '{name}' feeds no output; use it in a layer's inputs:, or remove it"
+            out.append(spec.doc.problem(path, message))
+    return out
+
+
 LAYER_CHECKS = [layer_arguments, no_code_references]
-GRAPH_CHECKS = [unique_names, input_arity, no_cycles]
+GRAPH_CHECKS = [unique_names, input_arity, no_cycles, graph_ends]
 
 
 def run_checks(spec: FlatSpec, graph=None) -> list[Problem]:

@@ -17,8 +17,10 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from ..problems import Problem, SpecError, UsageError
+from ..problems import Problem, SpecError
+from ..safe_read import FileTooLarge, read_regular, size_text
 from . import syntax
+from .numbers import check_number
 
 MAX_BYTES = 10 * 2**20
 MAX_VALUES = 200_000
@@ -51,6 +53,11 @@ for _tag, _regex, _first in (
 
 
 _RESOLVER = _Resolver()
+
+
+def plain_tag(text: str) -> str:
+    """The tag netspec gives `text` written as a plain (unquoted) YAML scalar: str, int, float, bool or null."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
 
 
 class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _Resolver):
@@ -100,21 +107,12 @@ class Document:
 
 
 def read_file(path: str | Path) -> Document:
-    """Read and load a spec file; a missing or unreadable file is a usage error."""
-    p = Path(path)
-    if not p.exists():
-        raise UsageError(f"{path}: no such file")
-    if p.is_dir():
-        raise UsageError(f"{path}: is a directory, not a spec file")
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise SpecError(
-            [Problem(str(path), 1, 1, f"file is {size / 2**20:.1f} MiB; specs are limited to {MAX_BYTES // 2**20} MiB")]
-        )
+    """Read and load a spec file; a missing, unreadable or non-regular file is a usage error."""
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+        raw = read_regular(path, MAX_BYTES, "spec file")
+    except FileTooLarge:
+        limit = size_text(MAX_BYTES)
+        raise SpecError([Problem(str(path), 1, 1, f"file is larger than {limit}, the limit for a spec")]) from None
     return load_bytes(raw, str(path))
 
 
@@ -324,9 +322,9 @@ def _int(text: str) -> int:
     t = t.lstrip("+-")
     if len(t) <= 24:  # never convert thousands of digits (Python refuses above 4,300, slowly)
         value = sign * int(t, 0 if t.startswith(("0x", "0o")) else 10)
-        if -(2**63) <= value < 2**63:
+        if check_number(value) is None:
             return value
-    raise ValueError("it does not fit in 64 bits; no size or count in a spec is this large")
+    raise ValueError(check_number(2**63))
 
 
 def _float(text: str) -> float:
@@ -335,7 +333,10 @@ def _float(text: str) -> float:
         return -math.inf if t.startswith("-") else math.inf
     if t == ".nan":
         return math.nan
-    return float(t)
+    value = float(t)
+    if check_number(value):  # 1e999: an overflow, not an explicit .inf
+        raise ValueError(check_number(value))
+    return value
 
 
 def _bool(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..problems import SpecError, UsageError
 from .load import Document, load_text
+from .numbers import MAX_DIGITS
 
 
 def parse_override(text: str) -> tuple[list, object]:
@@ -11,7 +12,7 @@ def parse_override(text: str) -> tuple[list, object]:
     if "=" not in text:
         raise UsageError(f"--set {text}: expected dotted.path=value, such as train.epochs=5")
     key, raw = text.split("=", 1)
-    parts = [int(p) if p.lstrip("-").isdigit() else p for p in key.strip().split(".")]
+    parts = [int(p) if p.lstrip("-").isdigit() and len(p) <= MAX_DIGITS else p for p in key.strip().split(".")]
     if not key.strip() or any(p == "" for p in parts):
         raise UsageError(f"--set {text}: the path is empty or has an empty part")
     try:

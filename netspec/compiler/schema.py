@@ -13,13 +13,13 @@ import json
 
 from ..layers import ALIASES, CORE, known_names
 from ..train_schema import TRAIN_SCHEMA
+from . import names
 
 SCHEMA_ID = "https://netspec.dev/schema/netspec-1.json"
-NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$"
 META_KEYS = ("name", "inputs", "repeat", "block", "when")
 
-_NAME = {"type": "string", "pattern": NAME_PATTERN}
-_REF_NAME = {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_.-]*$"}
+_NAME = names.schema()
+_REF_NAME = names.schema(dotted=True)
 _EXPR = {"type": "string", "pattern": r"\$\{", "description": "A ${...} computed when the item is expanded."}
 _INPUT = {
     "type": "object",

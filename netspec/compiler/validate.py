@@ -17,6 +17,7 @@ from ..layers.args import ACTIVATIONS
 from ..layers.base import LayerType
 from ..problems import Problem, did_you_mean
 from .load import Document
+from .names import DOTTED_PATTERN, PATTERNS, name_problem
 from .schema import META_KEYS, layer_envelope, spec_schema
 
 _TYPE_WORDS = {
@@ -231,6 +232,11 @@ def _explain(error, path, locate, subject_of, layer: LayerType | None = None) ->
     if v == "type":
         hint = _integer_hint(schema, inst)
         return [_stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}{hint}")]
+    if v in ("pattern", "maxLength") and error.schema.get("pattern") in PATTERNS:
+        problem = name_problem(inst, dotted=error.schema["pattern"] == DOTTED_PATTERN)
+        if "propertyNames" in error.schema_path:  # the key itself is the name: point at it
+            return [_stub(locate, path + (inst,), f"{subject}: {problem}", key=True)]
+        return [_stub(locate, path, f"{subject}: {problem}")]
     if v == "pattern":
         return [
             _stub(

@@ -6,6 +6,7 @@ import math
 import textwrap
 from html import escape
 
+from ..printable import printable
 from .labels import EDGE_COLOUR, MUTED, SHORTCUT_COLOUR, colours, node_detail, node_figures, node_title, shape_text
 from .nodes import Cluster, Edge, Node
 from .view import View
@@ -15,8 +16,13 @@ DESCRIPTION_WIDTH = 56  # characters per line under the title
 
 
 def quote(text: str) -> str:
-    """A DOT quoted id."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A DOT quoted id: printable, one line."""
+    return '"' + printable(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _html(text: str) -> str:
+    """User text inside an HTML-like label: one line, printable, markup escaped."""
+    return escape(printable(text, breaks_as_spaces=True))
 
 
 def to_dot(view: View, dpi: int | None = None) -> str:
@@ -44,14 +50,16 @@ def _graph_attrs(view: View, dpi: int | None) -> list[str]:
 def _legend(view: View) -> str:
     """Title, description, totals and one colour swatch per family present, as an HTML-like table."""
     swatches = "".join(
-        f'<td bgcolor="{colours(f)[0]}" color="{colours(f)[1]}" border="1"><font point-size="9">{escape(f)}</font></td>'
+        f'<td bgcolor="{colours(f)[0]}" color="{colours(f)[1]}" border="1"><font point-size="9">{_html(f)}</font></td>'
         for f in view.families
     )
-    lines = [f'<b><font point-size="14">{escape(view.title)}</font></b>']
+    lines = [f'<b><font point-size="14">{_html(view.title)}</font></b>']
     if view.description:
-        wrapped = "<br/>".join(escape(line) for line in _balanced_lines(view.description))
+        wrapped = "<br/>".join(
+            _html(line) for line in _balanced_lines(printable(view.description, breaks_as_spaces=True))
+        )
         lines.append(f'<font point-size="10">{wrapped}</font>')
-    lines.append(f'<font point-size="9" color="{MUTED}">{escape(view.totals)}</font>')
+    lines.append(f'<font point-size="9" color="{MUTED}">{_html(view.totals)}</font>')
     lines.append(f'<table border="0" cellspacing="3" cellpadding="3"><tr>{swatches}</tr></table>')
     rows = "".join(f"<tr><td>{line}</td></tr>" for line in lines)
     return f'<table border="0" cellspacing="2" cellpadding="1">{rows}</table>'
@@ -68,11 +76,11 @@ def _balanced_lines(text: str) -> list[str]:
 def _node(node: Node, depth: int, in_cluster: bool = False) -> str:
     fill, border = colours(node.family)
     name, kind = node_title(node, in_cluster)
-    rows = [f"<b>{escape(name)}</b>  {escape(kind)}"]
+    rows = [f"<b>{_html(name)}</b>  {_html(kind)}"]
     detail = node_detail(node)
     if detail:
-        rows.append(escape(detail))
-    rows.append(f'<font point-size="8" color="{MUTED}">{escape(node_figures(node))}</font>')
+        rows.append(_html(detail))
+    rows.append(f'<font point-size="8" color="{MUTED}">{_html(node_figures(node))}</font>')
     extra = ", peripheries=2" if node.kind == "block" or node.count > 1 else ""
     return (
         f'{"  " * depth}{quote(node.id)} [label=<{"<br/>".join(rows)}>, fillcolor="{fill}", color="{border}"{extra}];'
@@ -91,7 +99,7 @@ def _cluster(view: View, cluster: Cluster, depth: int) -> list[str]:
     pad = "  " * depth
     lines = [
         f"{pad}subgraph {quote('cluster_' + cluster.id)} {{",
-        f'{pad}  label=<<b>{escape(cluster.label)}</b>>; labeljust=l; fontsize=10; style="rounded,dashed"; '
+        f'{pad}  label=<<b>{_html(cluster.label)}</b>>; labeljust=l; fontsize=10; style="rounded,dashed"; '
         f'color="{MUTED}";',
     ]
     lines += _clusters(view, cluster.id, depth + 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..printable import printable
 from .labels import SHORTCUT_COLOUR, colours, node_detail, node_figures, node_title, shape_text
 from .view import View
 
@@ -25,13 +26,15 @@ def _ids(names) -> dict:
 
 
 def _text(text: str) -> str:
-    return text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    """User text inside a quoted Mermaid label: one printable line, entity and markup characters escaped."""
+    safe = printable(text, breaks_as_spaces=True).replace("#", "#35;").replace("&", "#amp;").replace('"', "#quot;")
+    return safe.replace("<", "#lt;").replace(">", "#gt;").replace("`", "#96;").replace("\\", "#92;")
 
 
 def to_mermaid(view: View) -> str:
     """The whole graph as a Mermaid flowchart."""
     ids = _ids([*view.nodes, *("cluster_" + c.id for c in view.clusters)])
-    title = json.dumps(f"{view.title} ({view.totals})", ensure_ascii=False)
+    title = json.dumps(printable(f"{view.title} ({view.totals})", breaks_as_spaces=True), ensure_ascii=False)
     lines = ["---", f"title: {title}", "---", f"flowchart {view.direction}"]
     for family in dict.fromkeys(n.family for n in view.nodes.values()):
         fill, border = colours(family)

@@ -50,11 +50,7 @@ def run_dot(source: str, fmt: str) -> bytes:
 
 
 def _write(path: Path, data: str | bytes) -> None:
-    try:
-        write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
-    except OSError as exc:
-        reason = f"'{path.parent}' is not a folder" if path.parent.is_file() else exc.strerror or str(exc)
-        raise UsageError(f"cannot write '{path}': {reason}") from None
+    write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)  # UsageError naming the path
 
 
 def render_svg(spec, **options) -> str:

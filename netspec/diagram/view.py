@@ -60,6 +60,7 @@ def build_view(spec, direction="TB", compact=False, blocks=False, collapse_block
 
 def _edges(nodes: dict, graph: nx.DiGraph, runs: dict) -> list[Edge]:
     owner = owner_map(nodes)
+    shortcuts = _shortcuts(graph)
     copy = {m: (first, k) for first, instances in runs.items() for k, inst in enumerate(instances) for m in inst}
     seen = set()
     edges = []
@@ -74,11 +75,36 @@ def _edges(nodes: dict, graph: nx.DiGraph, runs: dict) -> list[Edge]:
                 src = nodes[pair[0]]
                 tensor = graph.nodes[source].get("output_shape")
                 changed = src.kind == "input" or tensor != src.in_shape
-                skip = _is_shortcut(graph, source, member)
-                edges.append(Edge(pair[0], pair[1], tensor if changed else None, skip))
+                edges.append(Edge(pair[0], pair[1], tensor if changed else None, (source, member) in shortcuts))
     return edges
 
 
-def _is_shortcut(graph: nx.DiGraph, source: str, target: str) -> bool:
-    others = [s for s in graph.successors(source) if s != target]
-    return any(nx.has_path(graph, s, target) for s in others)
+def _shortcuts(graph: nx.DiGraph) -> set[tuple[str, str]]:
+    """The edges source -> target where target is also reached through another successor of source.
+
+    One search per layer with two successors or more, from all of them at once: the target is a
+    shortcut exactly when the search reaches it. The search goes no further (in topological
+    order) than the farthest successor, and stops once every successor but the nearest (which
+    no other can reach) has been reached. So parallel branches cost one pass, a residual block
+    is searched only as far as its own merge, and a chain whose every layer also feeds one
+    final layer finds that layer at the first step.
+    """
+    position = {name: i for i, name in enumerate(nx.topological_sort(graph))}
+    found = set()
+    for source in graph:
+        targets = sorted(graph.successors(source), key=position.__getitem__)
+        if len(targets) < 2:
+            continue
+        limit = position[targets[-1]]
+        wanted = set(targets[1:])
+        missing = len(wanted)
+        seen: set = set()
+        stack = [v for u in targets for v in graph.successors(u) if position[v] <= limit]
+        while stack and missing:
+            v = stack.pop()
+            if v not in seen:
+                seen.add(v)
+                missing -= v in wanted
+                stack.extend(w for w in graph.successors(v) if position[w] <= limit and w not in seen)
+        found.update((source, t) for t in wanted & seen)
+    return found

@@ -282,7 +282,7 @@ CASES = [
         "a 50 MiB spec",
         _big_file,
         1,
-        lambda d: ["big.yaml:1:1: file is 50.0 MiB; specs are limited to 10 MiB"],
+        lambda d: ["big.yaml:1:1: file is larger than 10 MiB, the limit for a spec"],
     ),
     Case(
         "many_values",
@@ -413,6 +413,109 @@ def _defaults_copy(directory: Path) -> list[str]:
     return ["expand", _write(directory, "defaults_copy.yaml", spec)]
 
 
+# Issue 11: a stranger's files.
+
+
+def _special_files(directory: Path) -> list[str]:
+    os.mkfifo(directory / "fifo.yaml")
+    (directory / "zero.yaml").symlink_to("/dev/zero")
+    return ["validate", "fifo.yaml", "zero.yaml"]
+
+
+IMPORT_DATA = HERE.parent / "data" / "import"
+
+
+def _deep_json(directory: Path) -> list[str]:
+    return ["import", _write(directory, "deep.json", "[" * 100_000 + "]" * 100_000)]
+
+
+def _long_int_json(directory: Path) -> list[str]:
+    return ["import", _write(directory, "long_int.json", '{"layers": [' + "9" * 5000 + "]}")]
+
+
+def _big_json(directory: Path) -> list[str]:
+    with open(directory / "big.json", "wb") as big:
+        big.truncate(40 * 2**20)
+    return ["import", "big.json"]
+
+
+def _fifo_json(directory: Path) -> list[str]:
+    os.mkfifo(directory / "fifo.json")
+    return ["import", "fifo.json"]
+
+
+def _zip_bomb(directory: Path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(directory / "zip_bomb.keras", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", " " * (64 * 2**20) + "{}")
+    return ["import", "zip_bomb.keras"]
+
+
+def _weights_bomb(directory: Path) -> list[str]:
+    import zipfile
+
+    huge = json.loads((IMPORT_DATA / "sequential_cnn.json").read_text())
+    dense = next(layer for layer in huge["config"]["layers"] if layer["class_name"] == "Dense")
+    dense["config"]["units"] = 10**8
+    with zipfile.ZipFile(directory / "weights_bomb.keras", "w") as archive:
+        archive.writestr("config.json", json.dumps(huge))
+        archive.writestr("model.weights.h5", bytes(1024))
+    return ["import", "weights_bomb.keras"]
+
+
+def _diagram_controls(directory: Path) -> list[str]:
+    text = json.dumps("".join(map(chr, range(32))) + "\ufffe <b>&\\")
+    spec = f"netspec: 1\ndescription: {text}\ninput: {{shape: [4]}}\nlayers:\n  - Dense: 3\n    block: {text}\n"
+    return [
+        "diagram",
+        _write(directory, "controls.yaml", spec),
+        "-o",
+        "controls.svg",
+        "--blocks",
+        "--title",
+        "T\x01\x1b",
+    ]
+
+
+def _branches(directory: Path, n: int = 1000) -> list[str]:
+    layers = "".join(f"  - Dense: 2\n    name: b{i}\n    inputs: input\n" for i in range(n))
+    merge = "  - Concatenate: {}\n    inputs: [" + ", ".join(f"b{i}" for i in range(n)) + "]\n"
+    spec = "netspec: 1\nname: branches\ninput: {shape: [4]}\nlayers:\n" + layers + merge
+    return ["diagram", _write(directory, "branches.yaml", spec), "-o", "branches.dot"]
+
+
+COOKIE_SPEC = (
+    "netspec: 1\ndescription: \"coding: unicode_escape\\\\nopen('pwned','w')#\"\n"
+    "input: {shape: [4]}\nlayers:\n  - Dense: 2\n    block: \"coding: utf-7 +AAo-open('pwned','w')#\"\n"
+)
+
+
+def _eject_cookie(directory: Path) -> list[str]:
+    return ["eject", _write(directory, "cookie.yaml", COOKIE_SPEC), "-o", "cookie.py"]
+
+
+def _output_paths(directory: Path) -> list[str]:
+    (directory / "folder.py").mkdir(exist_ok=True)
+    return ["eject", _write(directory, "small.yaml", SMALL), "-o", "folder.py"]
+
+
+def _refusal(path: str) -> str:
+    """How this system refuses a new file at `path` (permission denied, or a read-only file system)."""
+    try:
+        with open(path, "x"):
+            pass
+    except OSError as exc:
+        return exc.strerror
+    os.unlink(path)
+    raise AssertionError(f"{path} was writable")
+
+
+def _build_is_a_file(directory: Path) -> list[str]:
+    _write(directory, "build", "not a folder\n")
+    return ["build", _write(directory, "small.yaml", SMALL)]
+
+
 CASES += [
     Case(
         "interpolation_bomb",
@@ -446,5 +549,120 @@ CASES += [
         _defaults_copy,
         1,
         lambda d: ["defaults_copy.yaml:6:5: the spec expands to more than 400,000 values; specs are limited to that"],
+    ),
+    Case(
+        "special_files",
+        "a FIFO and a symlink to /dev/zero given as SPEC (a hang and an endless read)",
+        _special_files,
+        2,
+        lambda d: [
+            "netspec: error: fifo.yaml: is a named pipe (FIFO), not a spec file",
+            "netspec: error: zero.yaml: is a character device, not a spec file",
+        ],
+    ),
+    Case(
+        "import_deep_json",
+        "a JSON config nested 100,000 deep",
+        _deep_json,
+        2,
+        lambda d: ["netspec: error: deep.json: JSON nested deeper than 100 levels; a model config never is"],
+    ),
+    Case(
+        "import_long_int",
+        "a JSON config holding an integer of 5,000 digits",
+        _long_int_json,
+        2,
+        lambda d: ["netspec: error: long_int.json: an integer of 5,000 digits; netspec reads integers of 64 bits"],
+    ),
+    Case(
+        "import_big_json",
+        "a 40 MiB JSON config",
+        _big_json,
+        2,
+        lambda d: ["netspec: error: big.json: is larger than 32 MiB, the limit for a model config"],
+    ),
+    Case(
+        "import_fifo",
+        "a FIFO given as the model config",
+        _fifo_json,
+        2,
+        lambda d: ["netspec: error: fifo.json: is a named pipe (FIFO), not a model config"],
+    ),
+    Case(
+        "import_zip_bomb",
+        "a 64 KiB .keras whose config.json unpacks to 64 MiB",
+        _zip_bomb,
+        2,
+        lambda d: ["netspec: error: zip_bomb.keras: config.json is larger than 32 MiB"],
+    ),
+    Case(
+        "import_weights_bomb",
+        "a .keras whose config asks for 10^11 weights while the archive stores 1 KiB",
+        _weights_bomb,
+        2,
+        lambda d: [
+            "netspec: error: weights_bomb.keras: the config describes 160,100,018,816 parameters but the archive "
+            "stores 1 KiB of weights; refusing to build it"
+        ],
+    ),
+    Case(
+        "diagram_controls",
+        "control characters in a description, a block: label and --title, drawn as SVG by dot",
+        _diagram_controls,
+        0,
+        lambda d: [],
+    ),
+    Case(
+        "diagram_branches",
+        "1,000 parallel branches drawn to .dot",
+        _branches,
+        0,
+        lambda d: [],
+    ),
+    Case(
+        "eject_cookie",
+        "eject of a spec whose description and block label are PEP 263 encoding declarations",
+        _eject_cookie,
+        0,
+        lambda d: [],
+    ),
+    Case(
+        "output_folder",
+        "eject -o naming a folder",
+        _output_paths,
+        2,
+        lambda d: ["netspec: error: cannot write 'folder.py': it is a folder; name a file"],
+    ),
+    Case(
+        "output_proc",
+        "eject -o under /proc",
+        lambda d: ["eject", _write(d, "small.yaml", SMALL), "-o", "/proc/netspec.py"],
+        2,
+        lambda d: ["netspec: error: cannot write '/proc/netspec.py': no new file can be created in '/proc'"],
+    ),
+    Case(
+        "output_unwritable",
+        "diagram -o in /sys, which even root cannot write",
+        lambda d: ["diagram", _write(d, "small.yaml", SMALL), "-o", "/sys/netspec.dot"],
+        2,
+        lambda d: [f"netspec: error: cannot write '/sys/netspec.dot': {_refusal('/sys/netspec.dot')}"],
+    ),
+    Case(
+        "build_is_a_file",
+        "netspec build where ./build is a file",
+        _build_is_a_file,
+        2,
+        lambda d: ["netspec: error: cannot build: 'build' is a file, not a folder; move it away or build elsewhere"],
+    ),
+]
+
+# Measured by bench/bench_hostile.py only: over the 2 s test bound on a machine shared with other work.
+BENCH_CASES = [
+    Case(
+        "diagram_10k_branches",
+        "10,000 parallel branches drawn to .dot",
+        lambda d: _branches(d, 10_000),
+        0,
+        lambda d: [],
     ),
 ]

@@ -11,11 +11,10 @@ repeats, in which every layer has a name. budget.py bounds what is produced.
 
 from __future__ import annotations
 
-import re
-
 from ...layers import known_names, lookup
 from ...problems import Problem, did_you_mean
 from ..load import Document
+from ..names import default_name
 from ..substitute import Scope
 from .blocks import MAX_BLOCK_DEPTH, merge_defaults
 from .budget import MAX_BYTES, MAX_LAYERS, MAX_VALUES, Budget
@@ -87,7 +86,7 @@ def expand(data: dict, doc: Document, budget: Budget | None = None) -> tuple[Fla
         return None, problems  # the layers made so far are no spec to check further
     outputs, found = resolve_outputs(data, doc, expander.layers, inputs, top.names)
     problems += found
-    name = data.get("name") or re.sub(r"[^A-Za-z0-9_-]", "_", _stem(doc.path)) or "model"
+    name = data.get("name") or default_name(_stem(doc.path))
     flat = FlatSpec(name, data.get("description", ""), inputs, expander.layers, outputs, data.get("train") or {}, doc)
     return flat, problems
 
