@@ -24,7 +24,7 @@ def hostile_spec() -> str:
     text = json.dumps(HOSTILE)  # JSON escapes are YAML double-quoted escapes
     return (
         f"netspec: 1\nname: hostile\ndescription: {text}\ninput: {{shape: [4]}}\nlayers:\n"
-        f"  - Dense: 3\n    block: {text}\n  - Dense: 2\n    block: {text}\n  - Rescaling: {{scale: {text}}}\n"
+        f"  - Dense: 3\n    block: {text}\n  - Dense: 2\n    block: {text}\n  - StringLookup: {{oov_token: {text}}}\n"
     )
 
 

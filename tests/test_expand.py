@@ -307,10 +307,10 @@ blocks:
 layers:
   - Flatten
   - pair: {}
+    repeat: ${extra}
+  - pair: {}
     name: optional
     when: ${extra > 0}
-  - pair: {}
-    repeat: ${extra}
   - Dense: 2
     inputs: optional
 """
@@ -319,10 +319,10 @@ layers:
     with_extra = netspec.loads(text, overrides=["vars.extra=1"]).flat.layers
     assert [layer.name for layer in with_extra] == [
         "flatten_1",
-        "optional.dense_1",
-        "optional.dense_2",
         "pair_1.dense_1",
         "pair_1.dense_2",
+        "optional.dense_1",
+        "optional.dense_2",
         "dense_1",
     ]
     assert with_extra[-1].inputs == ["optional.dense_2"]

@@ -20,7 +20,8 @@ META_KEYS = ("name", "inputs", "repeat", "block", "when")
 
 _NAME = names.schema()
 _REF_NAME = names.schema(dotted=True)
-_EXPR = {"type": "string", "pattern": r"\$\{", "description": "A ${...} computed when the item is expanded."}
+EXPR_PATTERN = r"\$\{"
+_EXPR = {"type": "string", "pattern": EXPR_PATTERN, "description": "A ${...} computed when the item is expanded."}
 _INPUT = {
     "type": "object",
     "additionalProperties": False,

@@ -18,7 +18,7 @@ from ..layers.base import LayerType
 from ..problems import Problem, did_you_mean
 from .load import Document
 from .names import DOTTED_PATTERN, PATTERNS, name_problem
-from .schema import META_KEYS, layer_envelope, spec_schema
+from .schema import EXPR_PATTERN, META_KEYS, layer_envelope, spec_schema
 
 _TYPE_WORDS = {
     "integer": "an integer",
@@ -274,12 +274,18 @@ def _integer_hint(schema: dict, value) -> str:
     return "; wrap the expression in ${int(...)}, ${round(...)} or ${ceil(...)}"
 
 
+def _is_expression_branch(error) -> bool:
+    return error.validator == "pattern" and error.validator_value == EXPR_PATTERN
+
+
 def _explain_any(error, path, locate, subject_of, layer) -> list[Problem]:
     """Explain an anyOf failure through the branch whose type fits the value, else list what fits."""
     by_branch: dict[int, list] = {}
     for sub in error.context:
         by_branch.setdefault(sub.schema_path[0], []).append(sub)
     fitting = [errs for errs in by_branch.values() if not any(e.validator == "type" and not e.path for e in errs)]
+    if len(fitting) > 1:  # a plain value is explained by its own branch, not by "it is no ${...} either"
+        fitting = [errs for errs in fitting if not all(_is_expression_branch(e) for e in errs)] or fitting
     if len(fitting) == 1:
         out = []
         for sub in fitting[0]:
