@@ -5,6 +5,25 @@ from __future__ import annotations
 import io
 
 
+def whole_epochs(axes) -> None:
+    """Epochs are whole numbers on the x axis, and no axis shows an offset ("+2.302") instead of its values."""
+    from matplotlib.ticker import MaxNLocator, ScalarFormatter
+
+    axes.set_xlabel("epoch")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    for axis in (axes.xaxis, axes.yaxis):
+        formatter = ScalarFormatter(useOffset=False)
+        formatter.set_scientific(False)
+        axis.set_major_formatter(formatter)
+
+
+def png_bytes(figure) -> bytes:
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
 def render_png(history: list) -> bytes:
     """A two-panel PNG (loss; accuracy when recorded) of the history; returns its bytes."""
     import matplotlib
@@ -22,10 +41,7 @@ def render_png(history: list) -> bytes:
             if any(v is not None for v in values):
                 axes.plot(epochs, values, marker="o", markersize=3, label=label)
         axes.set_title(title)
-        axes.set_xlabel("epoch")
+        whole_epochs(axes)
         axes.grid(alpha=0.3)
         axes.legend()
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
-    return out.getvalue()
+    return png_bytes(figure)
