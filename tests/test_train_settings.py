@@ -169,3 +169,43 @@ def test_schedule_per_step_equals_the_formula_and_is_restored_with_the_optimizer
 
 def test_run_json_shows_nothing_but_the_settings_table_fields():
     assert json.loads(json.dumps(resolve({}, 10, {}).to_dict()))["checkpoint"] == {}
+
+
+def test_pictures_have_whole_epoch_ticks_and_no_offset_notation():
+    from netspec.train import compare, curves
+    from netspec.train.runs import Run
+
+    history = [
+        {"epoch": 1, "loss": 2.30212, "val_loss": 2.30231, "accuracy": 0.1, "val_accuracy": 0.125},
+        {"epoch": 2, "loss": 2.30244, "val_loss": 2.30262, "accuracy": 0.1125, "val_accuracy": 0.1},
+    ]
+    run = Run("r", "s", "", 2, 2, "val_loss", 2.30231, None, "float32", "CPU", "finished", {}, history)
+    for drawn in (curves.figure(history), compare.figure([run, run], ["a", "b"])):
+        drawn.canvas.draw()
+        for axes in drawn.axes:
+            ticks = [t.get_text() for t in axes.get_xticklabels() if t.get_text()]
+            assert ticks and all(text.lstrip("−-").isdigit() for text in ticks), ticks
+            assert axes.xaxis.get_offset_text().get_text() == axes.yaxis.get_offset_text().get_text() == ""
+
+
+@pytest.mark.keras
+@pytest.mark.training
+def test_evaluate_uses_the_loss_and_metrics_the_run_trained_with(tmp_path):
+    from train_fixtures import TINY
+
+    args = ("--cpu", "--limit", "32", "--epochs", "1", "--seed", "2", "--run-dir", "run")
+    trained = run_netspec("train", TINY, *args, "--set", "train.loss=mean_squared_error", cwd=tmp_path)
+    assert trained.returncode == 0, trained.stderr
+    recorded = json.loads((tmp_path / "run" / "eval.json").read_text())
+    assert recorded["loss_function"] == "mean_squared_error" and recorded["loss"] < 0.2  # cross-entropy: about 2.3
+    again = run_netspec("evaluate", "run", "--json", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    measured = json.loads(again.stdout)
+    assert measured["loss_function"] == "mean_squared_error"
+    assert measured["loss"] == pytest.approx(recorded["loss"], rel=1e-5)
+    assert measured["metrics"] == pytest.approx(recorded["metrics"])
+    listed = run_netspec("runs", ".", "--format", "markdown", cwd=tmp_path)
+    assert listed.stdout.splitlines()[0] == (
+        "| run | spec | started | epochs | best | test accuracy | precision | device | status |"
+    )
+    assert listed.stdout.splitlines()[2].startswith("| run | tiny | ") and listed.stdout.endswith(" | finished |\n")

@@ -54,16 +54,21 @@ def render_table(runs: list[Run], names: list[str]) -> str:
 
 def render_png(runs: list[Run], names: list[str]) -> bytes:
     """Loss and accuracy per epoch, every run in its own colour: train solid, validation dashed."""
+    return png_bytes(figure(runs, names))
+
+
+def figure(runs: list[Run], names: list[str]):
+    """The matplotlib Figure of render_png."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
     panels = ["loss"] + (["accuracy"] if any("accuracy" in r for run in runs for r in run.history) else [])
-    figure = Figure(figsize=(6 * len(panels), 4), dpi=100)
+    drawn = Figure(figsize=(6 * len(panels), 4), dpi=100)
     colours = matplotlib.colormaps["tab10"]
     for i, key in enumerate(panels, start=1):
-        axes = figure.add_subplot(1, len(panels), i)
+        axes = drawn.add_subplot(1, len(panels), i)
         for n, (run, name) in enumerate(zip(runs, names, strict=True)):
             epochs = [r.get("epoch") for r in run.history]
             for prefix, style, what in (("", "-", "train"), ("val_", "--", "validation")):
@@ -76,4 +81,4 @@ def render_png(runs: list[Run], names: list[str]) -> bytes:
         whole_epochs(axes)
         axes.grid(alpha=0.3)
         axes.legend(fontsize="small")
-    return png_bytes(figure)
+    return drawn

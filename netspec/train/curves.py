@@ -26,6 +26,11 @@ def png_bytes(figure) -> bytes:
 
 def render_png(history: list) -> bytes:
     """A two-panel PNG (loss; accuracy when recorded) of the history; returns its bytes."""
+    return png_bytes(figure(history))
+
+
+def figure(history: list):
+    """The matplotlib Figure of render_png."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -33,9 +38,9 @@ def render_png(history: list) -> bytes:
 
     epochs = [record["epoch"] for record in history]
     panels = [("loss", "loss")] + ([("accuracy", "accuracy")] if "accuracy" in history[0] else [])
-    figure = Figure(figsize=(5 * len(panels), 3.6), dpi=100)
+    drawn = Figure(figsize=(5 * len(panels), 3.6), dpi=100)
     for i, (key, title) in enumerate(panels, start=1):
-        axes = figure.add_subplot(1, len(panels), i)
+        axes = drawn.add_subplot(1, len(panels), i)
         for prefix, label in (("", "train"), ("val_", "validation")):
             values = [record.get(prefix + key) for record in history]
             if any(v is not None for v in values):
@@ -44,4 +49,4 @@ def render_png(history: list) -> bytes:
         whole_epochs(axes)
         axes.grid(alpha=0.3)
         axes.legend()
-    return png_bytes(figure)
+    return drawn
