@@ -87,11 +87,16 @@ def test_train_settings_are_checked_at_their_line_before_tensorflow(tmp_path, li
     assert not (tmp_path / "runs").exists()
 
 
-def test_a_seed_beyond_32_bits_on_the_command_line_is_a_usage_error(tmp_path):
+def test_a_seed_beyond_32_bits_or_an_unknown_precision_on_the_command_line_is_a_usage_error(tmp_path):
     path = write_spec(tmp_path, "epochs: 1")
     result = run_netspec("train", path, "--seed", str(2**32), cwd=tmp_path)
     assert_clean_failure(result, 2)
     assert "4294967296 is not in the range 0<=x<=4294967295" in result.stderr
+    result = run_netspec("train", path, "--precision", "fast", cwd=tmp_path)
+    assert_clean_failure(result, 2)
+    assert (
+        result.stderr == "netspec: error: --precision fast: expected auto, float32, mixed_float16 or mixed_bfloat16\n"
+    )
 
 
 @pytest.mark.keras
