@@ -10,6 +10,7 @@ import re
 import pytest
 
 from netspec import train_schema
+from netspec.problems import UsageError
 from netspec.train import precision
 from netspec.train.settings import Settings, resolve
 
@@ -120,6 +121,9 @@ def test_auto_precision_follows_the_hardware(tmp_path):
     assert precision.choose("auto", [(7, 5)], ["avx512_bf16"])[0] == "mixed_float16"
     assert precision.choose("auto", [(8, 0), (6, 1)], [])[0] == "float32"  # the weakest card decides
     assert precision.choose("float32", [(9, 0)], ["amx_bf16"]) == ("float32", "as asked")
+    assert precision.choose("auto", [], ["avx512_bf16"], cpu_workers=True)[0] == "float32"  # no bf16 collectives
+    with pytest.raises(UsageError, match="cannot all-reduce bfloat16"):
+        precision.choose("mixed_bfloat16", [], ["avx512_bf16"], cpu_workers=True)
 
 
 def formula(k: int, base: float, schedule: dict, steps: int, epochs: int) -> float:

@@ -106,7 +106,10 @@ def train(spec, request: Request, echo) -> Outcome:
     tf, keras, placement = start_tensorflow(request)
     if chosen.precision_reason == "" or stored is None:
         chosen.precision, chosen.precision_reason = precision.choose(
-            chosen.precision or "auto", placement.capabilities, precision.cpu_bf16_flags()
+            chosen.precision or "auto",
+            placement.capabilities,
+            precision.cpu_bf16_flags(),
+            cpu_workers=placement.multi_worker and not placement.capabilities,
         )
     keras.mixed_precision.set_global_policy(chosen.precision)
     keras.utils.set_random_seed(chosen.seed)

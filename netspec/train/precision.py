@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..problems import UsageError
+
 CPUINFO = Path("/proc/cpuinfo")
 BF16_FLAGS = ("avx512_bf16", "amx_bf16")
 
@@ -30,8 +32,17 @@ def cpu_bf16_flags(cpuinfo: Path = CPUINFO) -> list[str]:
     return [flag for flag in BF16_FLAGS if flag in flags]
 
 
-def choose(requested: str, capabilities: list, cpu_flags: list[str]) -> tuple[str, str]:
-    """(policy, reason): `requested` unless it is auto; auto decides from the GPUs' compute capabilities or the CPU."""
+def choose(requested: str, capabilities: list, cpu_flags: list[str], cpu_workers: bool = False) -> tuple[str, str]:
+    """(policy, reason): `requested` unless it is auto; auto decides from the GPUs' compute capabilities or the CPU.
+
+    `cpu_workers`: several CPU workers all-reduce gradients with TensorFlow's collective ops,
+    which take no bfloat16.
+    """
+    if cpu_workers and requested == "mixed_bfloat16":
+        raise UsageError(
+            "--precision mixed_bfloat16: TensorFlow's collective ops cannot all-reduce bfloat16 gradients "
+            "between CPU workers (TF_CONFIG); use float32, or auto"
+        )
     if requested != "auto":
         return requested, "as asked"
     if capabilities:
@@ -42,6 +53,8 @@ def choose(requested: str, capabilities: list, cpu_flags: list[str]) -> tuple[st
         if low >= (7, 0):
             return "mixed_float16", f"auto: {where} has float16 tensor cores (bfloat16 needs 8.0)"
         return "float32", f"auto: {where} has no tensor cores"
+    if cpu_flags and cpu_workers:
+        return "float32", "auto: TensorFlow's collective ops cannot all-reduce bfloat16 between CPU workers"
     if cpu_flags:
         return "mixed_bfloat16", f"auto: this CPU computes bfloat16 natively, {' and '.join(cpu_flags).upper()}"
     return (
