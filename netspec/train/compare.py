@@ -11,8 +11,8 @@ FINAL = ["loss", "accuracy", "val_loss", "val_accuracy"]
 def _flat(settings: dict, prefix: str = "") -> dict:
     found = {}
     for key, value in settings.items():
-        if isinstance(value, dict) and value and key != "optimizer":
-            found.update(_flat(value, f"{prefix}{key}."))
+        if isinstance(value, dict) and key != "optimizer":
+            found.update(_flat(value, f"{prefix}{key}."))  # an empty mapping (no augmentation) adds no row
         else:
             found[prefix + key] = value
     return found
@@ -29,7 +29,7 @@ def _text(value) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return f"{value:g}"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
     return str(value)
@@ -46,7 +46,7 @@ def render_table(runs: list[Run], names: list[str]) -> str:
     last = [r.history[-1] if r.history else {} for r in runs]
     for key in FINAL:
         if any(key in record for record in last):
-            rows.append([f"final {key}", *[_text(record.get(key)) for record in last]])
+            rows.append([f"final {key}", *["-" if key not in r else f"{r[key]:.4f}" for r in last]])
     rows.append(["test accuracy", *["-" if r.test_accuracy is None else f"{100 * r.test_accuracy:.1f}%" for r in runs]])
     rows.append(["status", *[r.status for r in runs]])
     return table(rows)
