@@ -104,7 +104,7 @@ def train(spec, request: Request, echo) -> Outcome:
     augment.check_shape(chosen.augmentation, input_shape)
     _check_memory(spec, chosen, request)
     tf, keras, placement = start_tensorflow(request)
-    if chosen.precision_reason == "" or stored is None:
+    if not chosen.precision_reason:  # a fresh run (a resumed one keeps what it recorded)
         chosen.precision, chosen.precision_reason = precision.choose(
             chosen.precision or "auto",
             placement.capabilities,
