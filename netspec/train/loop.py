@@ -104,13 +104,7 @@ def train(spec, request: Request, echo) -> Outcome:
     augment.check_shape(chosen.augmentation, input_shape)
     _check_memory(spec, chosen, request)
     tf, keras, placement = start_tensorflow(request)
-    if not chosen.precision_reason:  # a fresh run (a resumed one keeps what it recorded)
-        chosen.precision, chosen.precision_reason = precision.choose(
-            chosen.precision or "auto",
-            placement.capabilities,
-            precision.cpu_bf16_flags(),
-            cpu_workers=placement.multi_worker and not placement.capabilities,
-        )
+    _choose_precision(chosen, placement)
     keras.mixed_precision.set_global_policy(chosen.precision)
     keras.utils.set_random_seed(chosen.seed)
     tf.random.set_global_generator(tf.random.Generator.from_seed(chosen.seed))
@@ -129,19 +123,7 @@ def train(spec, request: Request, echo) -> Outcome:
 
     steps = pipeline.steps_per_epoch(len(x_train), chosen.batch_size)
     with placement.strategy.scope():
-        if request.resume is not None:
-            model, state = _restore(tf, keras, request.resume)
-            optim.extend(keras, model.optimizer, chosen.epochs)
-            echo(f"resuming {request.resume} after epoch {state['epoch']}")
-        else:
-            model = spec.to_keras()
-            state = _fresh_state(chosen)
-            model.compile(
-                optimizer=_optimizer(spec, keras, chosen, steps),
-                loss=chosen.loss,
-                metrics=list(chosen.metrics),
-                jit_compile="auto",
-            )
+        model, state = _model(spec, request, tf, keras, chosen, steps, echo)
     run = _run_dir(spec, request, chosen, placement, deterministic)
     note = {
         "spec": spec.name,
@@ -187,6 +169,35 @@ def train(spec, request: Request, echo) -> Outcome:
     if run is not None:
         _finish(model, run, note, outcome)
     return outcome
+
+
+def _choose_precision(chosen, placement) -> None:
+    """Decide `auto` once, for a fresh run; a resumed run keeps what it recorded."""
+    if chosen.precision_reason:
+        return
+    chosen.precision, chosen.precision_reason = precision.choose(
+        chosen.precision or "auto",
+        placement.capabilities,
+        precision.cpu_bf16_flags(),
+        cpu_workers=placement.multi_worker and not placement.capabilities,
+    )
+
+
+def _model(spec, request: Request, tf, keras, chosen, steps: int, echo):
+    """The compiled model and training state: fresh, or restored from the run's last checkpoint."""
+    if request.resume is not None:
+        model, state = _restore(tf, keras, request.resume)
+        optim.extend(keras, model.optimizer, chosen.epochs)
+        echo(f"resuming {request.resume} after epoch {state['epoch']}")
+        return model, state
+    model = spec.to_keras()
+    model.compile(
+        optimizer=_optimizer(spec, keras, chosen, steps),
+        loss=chosen.loss,
+        metrics=list(chosen.metrics),
+        jit_compile="auto",
+    )
+    return model, _fresh_state(chosen)
 
 
 def _optimizer(spec, keras, chosen, steps: int):
