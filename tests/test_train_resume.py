@@ -107,7 +107,8 @@ def tamper_note(path, change) -> None:
         ("run.json not JSON", "not a netspec run directory (its run.json is not readable JSON)"),
         ("epochs a word", "run.json's settings.epochs is 'three', not a count"),
         ("checkpoint not a zip", "RUN/checkpoints/last.keras: not a readable .keras model file (File is not a zip file)"),
-        ("seed generators removed", "the checkpoint's random-generator state is malformed (its seed generators are not the model's)"),
+        ("NumPy state removed", "the checkpoint's random-generator state is malformed (numpy missing or of the wrong type)"),
+        ("epoch not a count", "RUN/checkpoints/last.keras holds no training state netspec wrote"),
     ],
 )  # fmt: skip
 def test_a_tampered_run_folder_cannot_be_resumed(runs, tmp_path, case, expected):
@@ -121,8 +122,10 @@ def test_a_tampered_run_folder_cannot_be_resumed(runs, tmp_path, case, expected)
         (run / "run.json").write_text(json.dumps(record))
     elif case == "checkpoint not a zip":
         (run / "checkpoints" / "last.keras").write_bytes(b"PK not really")
+    elif case == "NumPy state removed":
+        tamper_note(run / "checkpoints" / "last.keras", lambda state: state["rng"].pop("numpy"))
     else:
-        tamper_note(run / "checkpoints" / "last.keras", lambda state: state["rng"].update(layers={}))
+        tamper_note(run / "checkpoints" / "last.keras", lambda state: state.update(epoch="3"))
     result = run_netspec("train", "--resume", run, "--epochs", "4", cwd=runs)  # where its data is
     assert_clean_failure(result, 2)
     assert result.stderr == f"netspec: error: cannot resume {run}: {expected.replace('RUN', str(run))}\n"

@@ -103,6 +103,7 @@ def train(spec, request: Request, echo) -> Outcome:
     chosen, stored = resolve_settings(spec, request, num_classes)
     augment.check_shape(chosen.augmentation, input_shape)
     _check_memory(spec, chosen, request)
+    saved = checked_state(request.resume) if request.resume is not None else None
     tf, keras, placement = start_tensorflow(request)
     _choose_precision(chosen, placement)
     keras.mixed_precision.set_global_policy(chosen.precision)
@@ -123,7 +124,7 @@ def train(spec, request: Request, echo) -> Outcome:
 
     steps = pipeline.steps_per_epoch(len(x_train), chosen.batch_size)
     with placement.strategy.scope():
-        model, state = _model(spec, request, tf, keras, chosen, steps, echo)
+        model, state = _model(spec, request, tf, keras, chosen, steps, echo, saved)
     run = _run_dir(spec, request, chosen, placement, deterministic)
     note = {
         "spec": spec.name,
@@ -183,10 +184,10 @@ def _choose_precision(chosen, placement) -> None:
     )
 
 
-def _model(spec, request: Request, tf, keras, chosen, steps: int, echo):
-    """The compiled model and training state: fresh, or restored from the run's last checkpoint."""
-    if request.resume is not None:
-        model, state = _restore(tf, keras, request.resume)
+def _model(spec, request: Request, tf, keras, chosen, steps: int, echo, state: dict | None):
+    """The compiled model and training state: fresh, or restored from the run's last checkpoint (`state`)."""
+    if state is not None:
+        model = _restore(tf, keras, request.resume, state)
         optim.extend(keras, model.optimizer, chosen.epochs)
         echo(f"resuming {request.resume} after epoch {state['epoch']}")
         return model, state
@@ -244,23 +245,32 @@ def _fresh_state(chosen) -> dict:
 STATE_KEYS = {"epoch": int, "history": list, "monitor": str, "mode": str}
 
 
-def _restore(tf, keras, run: Path):
+def checked_state(run: Path) -> dict:
+    """The training state of the run's last checkpoint, checked before TensorFlow starts."""
     last = run / rundir.LAST
     if not last.is_file():
         raise UsageError(f"cannot resume {run}: no completed epoch to resume from ({last} is missing); start a new run")
     try:
-        note = modelfile.read_note(last)
-        model = modelfile.load(keras, last)
+        state = modelfile.read_note(last).get("state")
     except UsageError as exc:
         raise UsageError(f"cannot resume {run}: {exc}") from None
-    state = note.get("state")
     if not isinstance(state, dict) or any(not isinstance(state.get(k), t) for k, t in STATE_KEYS.items()):
         raise UsageError(f"cannot resume {run}: {last} holds no training state netspec wrote")
     if state["epoch"] != len(state["history"]) or not all(isinstance(r, dict) for r in state["history"]):
         raise UsageError(f"cannot resume {run}: {last}'s training state is inconsistent (epoch vs history)")
     if "rng" in state:
+        rng.check(state["rng"], str(run))
+    return state
+
+
+def _restore(tf, keras, run: Path, state: dict):
+    try:
+        model = modelfile.load(keras, run / rundir.LAST)
+    except UsageError as exc:
+        raise UsageError(f"cannot resume {run}: {exc}") from None
+    if "rng" in state:
         rng.restore(tf, model, state["rng"], str(run))
-    return model, state
+    return model
 
 
 def _extra_callbacks(tf, keras, chosen, run: Path | None) -> list:

@@ -38,6 +38,24 @@ def capture(tf, model) -> dict:
     }
 
 
+SHAPES = {"python": list, "numpy": list, "tensorflow": dict, "keras": list, "layers": dict}
+
+
+def check(states, where: str) -> None:
+    """The shape of a recorded state, checked before TensorFlow starts."""
+    problem = None
+    if not isinstance(states, dict):
+        problem = "not a mapping"
+    else:
+        wrong = [k for k, kind in SHAPES.items() if not isinstance(states.get(k), kind)]
+        if wrong:
+            problem = f"{', '.join(wrong)} missing or of the wrong type"
+        elif len(states["numpy"]) != 5 or len(states["python"]) != 3:
+            problem = "the Python or NumPy state has the wrong length"
+    if problem:
+        raise UsageError(f"cannot resume {where}: the checkpoint's random-generator state is malformed ({problem})")
+
+
 def restore(tf, model, states: dict, where: str) -> None:
     """Put back what capture() recorded; a record that does not fit the model cannot be resumed."""
     from keras.src.random.seed_generator import global_seed_generator
