@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "cifar_deep15.yaml"
 DIGITS_SPEC = ROOT / "tests" / "data" / "train" / "digits.yaml"
 TRAIN_GFLOP = 6 * 166.69e6 / 1e9  # forward 2 x MACs, backward twice the forward
+PRECISIONS = ("float32", "mixed_bfloat16", "auto")
+CHOSEN = {}  # --precision -> the policy the run recorded (auto's choice)
 
 ARM_CODE = r"""
 import json, os, sys, time
@@ -118,6 +120,7 @@ def netspec_arm(npz: Path, epochs: int, images: int, tmp: Path, precision: str):
     argv += ["--limit", str(images), "--precision", precision, "--run-dir", str(run)]
     _, rss = run_with_rss(argv, cwd=tmp)
     history = json.loads((run / "history.json").read_text())
+    CHOSEN[precision] = json.loads((run / "run.json").read_text())["settings"]["precision"]
     return [r["images_per_second"] for r in history], rss
 
 
@@ -133,7 +136,22 @@ def digits_accuracy(tmp: Path, precision: str) -> tuple[float, float]:
     argv += ["--precision", precision, "--run-dir", str(run), "--seed", "0"]
     start = time.perf_counter()
     subprocess.run(argv, cwd=tmp, check=True, capture_output=True)
-    return json.loads((run / "eval.json").read_text())["accuracy"], time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    CHOSEN[precision] = json.loads((run / "run.json").read_text())["settings"]["precision"]
+    return json.loads((run / "eval.json").read_text())["accuracy"], seconds
+
+
+def bf16_support() -> str:
+    """The CPU's native bfloat16 flags, as netspec's precision auto reads them."""
+    sys.path.insert(0, str(ROOT))
+    from netspec.train.precision import cpu_bf16_flags
+
+    flags = cpu_bf16_flags()
+    return ", ".join(f.upper() for f in flags) if flags else "none (no AVX512_BF16, no AMX)"
+
+
+def _named(precision: str) -> str:
+    return f"auto ({CHOSEN.get('auto', '?')})" if precision == "auto" else precision
 
 
 def matmul_peak() -> float:
@@ -151,15 +169,13 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=1024)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--bf16-images", type=int, default=96, help="Images for the (slow) bfloat16 arm, 2 epochs.")
-    parser.add_argument("--bf16-repeats", type=int, default=1, help="Repeats of the bfloat16 arm.")
     parser.add_argument("--no-write", action="store_true", help="Print, do not write docs/benchmarks.md.")
     args = parser.parse_args()
     # arm -> (ARM_CODE's arm, TF_ENABLE_ONEDNN_OPTS). The scripts run as a user would run them (TensorFlow's
     # default: oneDNN off on this AMD CPU), and the tf.data script once more with oneDNN on, as netspec runs.
     scripts = {"article": ("article", "0"), "tf.data": ("tfdata", "0"), "tf.data + oneDNN": ("tfdata", "1")}
     scripts["bare step"] = ("step", "1")
-    arms = [*scripts, "netspec float32", "netspec mixed_bfloat16"]
+    arms = [*scripts, *(f"netspec {p}" for p in PRECISIONS)]
     rates = {arm: [] for arm in arms}
     memory = {arm: [] for arm in arms}
     peaks = []
@@ -177,19 +193,15 @@ def main() -> None:
         for repeat in range(args.repeats):
             peaks.append(matmul_peak())
             for arm in arms:
-                if arm == "netspec mixed_bfloat16" and repeat >= args.bf16_repeats:
-                    continue
-                if arm == "netspec mixed_bfloat16":  # several times slower here: a smaller sample, fewer repeats
-                    per_epoch, rss = netspec_arm(npz, 2, args.bf16_images, tmp, "mixed_bfloat16")
-                elif arm.startswith("netspec"):
-                    per_epoch, rss = netspec_arm(npz, args.epochs, args.images, tmp, "float32")
+                if arm.startswith("netspec"):
+                    per_epoch, rss = netspec_arm(npz, args.epochs, args.images, tmp, arm.split()[1])
                 else:
                     code_arm, onednn = scripts[arm]
                     per_epoch, rss = script_arm(code_arm, npz, args.epochs, tmp, onednn)
                 rates[arm] += per_epoch[1:]
                 memory[arm].append(rss)
                 print(f"repeat {repeat + 1}: {arm}: {[round(r) for r in per_epoch]} img/s, {rss:.0f} MiB", flush=True)
-        accuracy = {p: digits_accuracy(tmp, p) for p in ("float32", "mixed_bfloat16")}
+        accuracy = {p: digits_accuracy(tmp, p) for p in PRECISIONS}
     write(args, rates, memory, peaks, accuracy)
 
 
@@ -200,11 +212,10 @@ def write(args, rates, memory, peaks, accuracy) -> None:
     lines = [
         "## Training throughput (`bench/bench_train.py`)",
         "",
-        f"Machine: {machine()}. Command: `python bench/bench_train.py --images {args.images} --epochs "
+        f"Machine: {machine()}; native bfloat16: {bf16_support()}. Command: `python bench/bench_train.py --images {args.images} --epochs "
         f"{args.epochs} --repeats {args.repeats}`. Measured in one run, arms interleaved; each arm trains "
         f"specs/cifar_deep15.yaml on the same {args.images} synthetic CIFAR-shaped images for {args.epochs} epochs "
-        "at batch 32 with the article's augmentation (the bare step: none), in its own process (the "
-        f"mixed_bfloat16 arm: the first {args.bf16_images} images, 2 epochs, {args.bf16_repeats} repeat(s)). "
+        "at batch 32 with the article's augmentation (the bare step: none), in its own process. "
         "Images/s is the median, over all repeats, of whole epochs (start-of-epoch stalls included), the first "
         "epoch of each process (tracing) excluded: for the scripts, from epoch start to epoch end; for netspec, "
         "its own history record (first to last training batch; its checkpoint writes and 32-image validation "
@@ -232,6 +243,7 @@ def write(args, rates, memory, peaks, accuracy) -> None:
         "bare step": "bare training step (no augmentation, cached batches)",
         "netspec float32": "`netspec train --precision float32`",
         "netspec mixed_bfloat16": "`netspec train --precision mixed_bfloat16`",
+        "netspec auto": f"`netspec train` (default `--precision auto`: chose {CHOSEN.get('auto', '?')})",
     }
     for arm, label in labels.items():
         rate = median(rates[arm])
@@ -248,7 +260,7 @@ def write(args, rates, memory, peaks, accuracy) -> None:
     lines += [
         "",
         "Digits (scikit-learn, tests/data/train/digits.yaml, 20 epochs, seed 0) test accuracy and wall time: "
-        + "; ".join(f"{p}: {100 * acc:.1f}% in {sec:.0f} s" for p, (acc, sec) in accuracy.items())
+        + "; ".join(f"{_named(p)}: {100 * acc:.1f}% in {sec:.0f} s" for p, (acc, sec) in accuracy.items())
         + ".",
     ]
     text = "\n".join(lines)

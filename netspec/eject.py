@@ -27,7 +27,7 @@ from .plugins import LAYERS as PLUGIN_LAYERS
 from .plugins import MODULE_NAME
 from .printable import printable
 from .problems import NetspecBug
-from .train_schema import TRAIN_SCHEMA
+from .train_schema import TRAIN_SCHEMA, optimizer_parts
 
 WIDTH = 100
 # Names the script uses itself (and builtins it calls), never given to a tensor.
@@ -200,7 +200,7 @@ def _one_or_list(variables: list[str]) -> str:
 def _compile_function(train: dict) -> list[str]:
     defaults = {key: schema.get("default") for key, schema in TRAIN_SCHEMA["properties"].items()}
     opt = train.get("optimizer", defaults["optimizer"])
-    opt_name, opt_args = next(iter(opt.items())) if isinstance(opt, dict) else (opt, {})
+    opt_name, opt_args = optimizer_parts(opt)
     if not _is_identifier(opt_name):
         raise NetspecBug(f"optimizer name {opt_name!r} is not a Keras class name")
     opt_args = dict(opt_args or {})

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from netspec import layer_docs
+from netspec import layer_docs, train_schema
 from netspec.compiler.schema import editor_schema
 from netspec.layers.registry import KERAS_NAMES
 
@@ -15,6 +15,11 @@ from conftest import ROOT
 
 def test_layer_reference_is_current():
     assert (ROOT / "docs" / "layers.md").read_text() == layer_docs.render(), "run: python -m netspec.layer_docs --write"
+
+
+def test_training_settings_reference_is_current():
+    text = (ROOT / "docs" / "training.md").read_text()
+    assert text == train_schema.current_doc(text), "run: python -m netspec.train_schema --write"
 
 
 def test_committed_json_schema_is_current():

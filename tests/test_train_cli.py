@@ -15,7 +15,7 @@ from conftest import assert_clean_failure, run_netspec
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
 TIMING = ("seconds", "images_per_second")
-TINY_ARGS = ("--cpu", "--limit", "64", "--epochs", "2", "--seed", "1")
+TINY_ARGS = ("--cpu", "--limit", "64", "--epochs", "2", "--seed", "1", "--precision", "float32")  # as TF_CONFIG workers
 
 
 def history(run) -> list:

@@ -120,23 +120,6 @@ def test_unknown_source_lists_the_names(tmp_path):
     )
 
 
-def test_learning_rate_schedules():
-    from netspec.train.optim import learning_rate
-
-    assert learning_rate(0.1, {"type": "step", "step_epochs": 2, "gamma": 0.5}, 3.9, 10) == 0.05
-    assert learning_rate(0.1, {"type": "step", "step_epochs": 2, "gamma": 0.5}, 4.0, 10) == 0.025
-    paper = {"type": "step", "milestones": [91, 136], "gamma": 0.1}  # ResNet-20's schedule
-    assert [learning_rate(0.1, paper, t, 182) for t in (0, 90.9, 91, 135.9, 136, 181.9)] == pytest.approx(
-        [0.1, 0.1, 0.01, 0.01, 0.001, 0.001]
-    )
-    cosine = {"type": "cosine", "min_learning_rate": 0.001, "warmup_epochs": 2}
-    assert learning_rate(0.1, cosine, 1.0, 10) == pytest.approx(0.05)  # halfway through warm-up
-    assert learning_rate(0.1, cosine, 2.0, 10) == pytest.approx(0.1)
-    assert learning_rate(0.1, cosine, 6.0, 10) == pytest.approx(0.001 + 0.099 * 0.5)
-    assert learning_rate(0.1, cosine, 10.0, 10) == pytest.approx(0.001)
-    assert learning_rate(0.1, {"type": "reduce_on_plateau"}, 5.0, 10) == 0.1
-
-
 def test_mnist_is_padded_into_lenet5s_32x32_input():
     digits = np.arange(28 * 28, dtype=np.uint8).reshape(1, 28, 28)
     mnist = data.Data(digits, np.zeros(1, int), digits, np.zeros(1, int), [str(i) for i in range(10)], "mnist")

@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from train_fixtures import write_cifar10_tarball
 
+from netspec.train import precision
+
 from conftest import ROOT, SPECS, run_netspec
 
 pytestmark = [pytest.mark.keras, pytest.mark.training]
@@ -27,7 +29,7 @@ def test_tutorial_lists_the_walk_through():
     names = [shlex.split(c)[1] for c in commands()]
     assert names == [
         "summary", "build", "diagram", "augment-preview", "devices", "train", "train", "train", "evaluate", "predict",
-        "export", "predict",
+        "train", "runs", "compare", "export", "predict",
     ]  # fmt: skip
 
 
@@ -65,7 +67,9 @@ def test_every_tutorial_command_runs(tmp_path):
     assert (run / "command.txt").read_text() == command + " --run-dir runs/first\n"
     settings = json.loads((run / "run.json").read_text())["settings"]
     assert (settings["batch_size"], settings["epochs"], settings["rescale"]) == (32, 3, 1 / 255)
-    assert settings["optimizer"] == {"Adam": {"learning_rate": 1e-4}} and settings["precision"] == "float32"
+    auto = precision.choose("auto", [], precision.cpu_bf16_flags())
+    assert settings["optimizer"] == {"Adam": {"learning_rate": 1e-4}}
+    assert (settings["precision"], settings["precision_reason"]) == auto
     assert len(list((run / "tensorboard" / "train").glob("events.out.tfevents.*"))) == 2  # one per process
     history = json.loads((run / "history.json").read_text())
     assert [r["epoch"] for r in history] == [1, 2, 3]
@@ -77,7 +81,10 @@ def test_every_tutorial_command_runs(tmp_path):
     ]
     assert abs(evaluation["loss"] - history[-1]["val_loss"]) < 1e-4  # eval.json agrees with Keras' own val_loss
     first = outputs[[c for c in outputs if c.endswith("--run-dir runs/first")][0]].stdout
-    assert first.startswith("device: CPU\ndata: cifar-10-python.tar.gz, first 40 examples: 40 train, 8 validation")
+    assert first.startswith(
+        f"device: CPU\nprecision: {auto[0]} ({auto[1]})\n"
+        "data: cifar-10-python.tar.gz, first 40 examples: 40 train, 8 validation"
+    )
     evaluated = outputs["netspec evaluate runs/first"].stdout.splitlines()
     assert (
         evaluated[0]
@@ -85,6 +92,17 @@ def test_every_tutorial_command_runs(tmp_path):
     )
     predicted = outputs["netspec predict runs/first/model.keras cat.png"].stdout
     assert predicted.startswith("cat.png: ") and predicted.count("%") == 3
+    listed = outputs["netspec runs"].stdout.splitlines()
+    assert listed[0].split()[:3] == ["run", "spec", "started"]
+    assert [(row.split()[0], row.split()[1], row.split()[4], row.split()[-1]) for row in listed[1:]] == [
+        ("runs/faster", "cifar_deep15", "3/3", "finished"),
+        ("runs/first", "cifar_deep15", "3/3", "finished"),
+    ]
+    compared = outputs["netspec compare runs/first runs/faster -o compare.png"].stdout.splitlines()
+    assert compared[0].split() == ["runs/first", "runs/faster"]
+    assert compared[1].split() == ["optimizer", "Adam:", "learning_rate:", "0.0001", "Adam:", "learning_rate:", "0.001"]
+    with Image.open(tmp_path / "compare.png") as picture:
+        assert picture.size == (1200, 400)
     exported = outputs["netspec export runs/first --format onnx -o cifar_deep15.onnx"].stdout.splitlines()
     assert (
         exported[0]

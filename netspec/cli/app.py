@@ -11,6 +11,7 @@ from ..tf_env import command_environment
 from .augment_preview_cmd import augment_preview
 from .build_cmd import build
 from .common import PLUGIN_HELP, OneLineErrors, handle_errors, load_plugins
+from .compare_cmd import compare
 from .devices_cmd import devices
 from .diagram_cmd import diagram
 from .eject_cmd import eject
@@ -19,6 +20,7 @@ from .expand_cmd import expand
 from .export_cmd import export
 from .import_cmd import import_
 from .predict_cmd import predict
+from .runs_cmd import runs
 from .schema_cmd import schema
 from .summary_cmd import summary
 from .train_cmd import train
@@ -68,5 +70,7 @@ for command in (
     eject,
     zoo,
     export,
+    runs,
+    compare,
 ):
     app.command(name=command.__name__.strip("_").replace("_", "-"))(handle_errors(command))

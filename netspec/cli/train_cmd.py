@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import sys
 from enum import Enum
@@ -12,16 +13,40 @@ import typer
 
 from .common import SCALE_HELP, SET_HELP, complete_spec, gpu_list, spec_path
 
-
-class Precision(str, Enum):
-    float32 = "float32"
-    mixed_float16 = "mixed_float16"
-    mixed_bfloat16 = "mixed_bfloat16"
-
-
 EXIT_STOPPED, EXIT_DIVERGED = 130, 4
 
 
+def setting_options(command):
+    """Add an option to `command` for every train: setting the table gives a flag (netspec.train_schema)."""
+    from ..train_schema import flagged
+
+    kinds = {"integer": int, "number": float, "string": str, "boolean": bool}
+    params = [p for p in inspect.signature(command).parameters.values() if p.kind is not p.VAR_KEYWORD]
+    for setting in flagged():
+        schema = setting.schema
+        kind = kinds.get(schema.get("type"), str)
+        where = f"train.{setting.name}, else " if setting.in_spec else ""
+        help_text = f"{setting.description} (default: {where}{_default_words(setting)})"
+        if "enum" in schema:  # a choice: click checks it and completes it
+            kind = Enum(setting.name.title(), {value: value for value in schema["enum"]}, type=str)
+        option = typer.Option(
+            None, setting.flag, help=help_text, min=schema.get("minimum"), max=schema.get("maximum"), show_default=False
+        )
+        params.append(
+            inspect.Parameter(setting.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=Optional[kind])
+        )
+        command.__annotations__[setting.name] = Optional[kind]
+    command.__signature__ = inspect.Signature(params)
+    return command
+
+
+def _default_words(setting) -> str:
+    from ..train_schema import default_text
+
+    return default_text(setting).strip("`")
+
+
+@setting_options
 def train(
     spec: Optional[Path] = typer.Argument(
         None, help="Spec file (default: the current build's spec).", autocompletion=complete_spec
@@ -30,17 +55,9 @@ def train(
         None, "--gpu", parser=gpu_list, metavar="N[,N...]", help="GPU number(s) to use: 0, or 0,1 for MirroredStrategy."
     ),
     cpu: bool = typer.Option(False, "--cpu", help="Hide every GPU and train on the CPU."),
-    epochs: Optional[int] = typer.Option(None, "--epochs", min=1, help="Epochs (default: train.epochs)."),
-    batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Global batch size."),
-    data: Optional[str] = typer.Option(
-        None, "--data", help="cifar10, cifar100, mnist, fashion_mnist, synthetic, or a path (tarball, folder, .npz)."
-    ),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Train on the first N examples only."),
     run_dir: Optional[Path] = typer.Option(None, "--run-dir", help="Run directory (default: runs/<name>/<time>/)."),
-    resume: Optional[Path] = typer.Option(None, "--resume", help="Continue this run from its last completed epoch."),
-    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Seed everything; CPU runs then repeat exactly."),
-    precision: Optional[Precision] = typer.Option(
-        None, "--precision", help="float32, mixed_float16 or mixed_bfloat16 (default: train.precision, else auto)."
+    resume: Optional[Path] = typer.Option(
+        None, "--resume", help="Continue this run from its last completed epoch (with --epochs: extend it)."
     ),
     overrides: List[str] = typer.Option([], "--set", help=SET_HELP),
     scale: Optional[str] = typer.Option(None, "--scale", help=SCALE_HELP),
@@ -48,6 +65,7 @@ def train(
         False, "--allow-large", help="Train even when the memory estimate exceeds this machine's memory."
     ),
     verbose: bool = typer.Option(False, "--verbose", help="Show TensorFlow's start-up log."),
+    **options,
 ):
     """Train SPEC's model with its train: section; the command line overrides it.
 
@@ -64,8 +82,11 @@ def train(
 
     if cpu and gpu is not None:
         raise UsageError("--cpu and --gpu contradict each other; give one")
+    options = {name: getattr(value, "value", value) for name, value in options.items()}
     if spec is None and resume is not None:
         path, label = resume / "spec.yaml", "<run>"
+        if not path.is_file():
+            raise UsageError(f"cannot resume {resume}: it has no spec.yaml (is it a netspec run directory?)")
     else:
         path = spec_path(spec)
         label = str(path)
@@ -73,14 +94,9 @@ def train(
     request = Request(
         spec_file=label,
         argv=["netspec", *sys.argv[1:]],
+        options=options,
         gpus=gpu,
         cpu=cpu,
-        epochs=epochs,
-        batch_size=batch_size,
-        data=data,
-        limit=limit,
-        seed=seed,
-        precision=precision.value if precision is not None else None,
         run_dir=run_dir,
         resume=resume,
         verbose=verbose,
@@ -88,7 +104,7 @@ def train(
     )
     outcome = run_training(loaded, request, typer.echo)
     _report(outcome, label if label != "<run>" else None)
-    if (data or loaded.train.get("dataset")) == "synthetic" and outcome.evaluation:
+    if (options.get("dataset") or loaded.train.get("dataset")) == "synthetic" and outcome.evaluation:
         typer.echo(synthetic_note(outcome.evaluation, len(outcome.history)))
 
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from .. import atomic
-from . import modelfile
+from . import modelfile, optim
 from .rundir import BEST, LAST
 
 
@@ -74,8 +74,11 @@ def monitor_mode(monitor: str, mode: str | None) -> str:
     return "max" if "acc" in monitor or "auc" in monitor else "min"
 
 
-def make(keras, run: Path | None, state: dict, note: dict, flag: SignalFlag, settings, steps: int, echo):
-    """The callbacks of one run: guard (signals, NaN), recorder (checkpoints, history), progress."""
+def make(keras, run: Path | None, state: dict, note: dict, flag: SignalFlag, settings, steps: int, echo, rng_state):
+    """The callbacks of one run: guard (signals, NaN), recorder (checkpoints, history), progress.
+
+    `rng_state()` returns the random generators' states, saved with every checkpoint.
+    """
 
     class Guard(keras.callbacks.Callback):
         """Stops at a batch boundary on a signal or a non-finite loss, before the epoch can be recorded."""
@@ -110,11 +113,12 @@ def make(keras, run: Path | None, state: dict, note: dict, flag: SignalFlag, set
             examples = min(self.batches * settings.batch_size, note["train_examples"])
             record = {"epoch": epoch + 1}
             record.update({k: float(v) for k, v in (logs or {}).items()})
-            record["learning_rate"] = float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+            record["learning_rate"] = optim.last_rate(keras, self.model.optimizer)
             record["seconds"] = round(seconds, 3)
             record["images_per_second"] = round(examples / seconds, 1) if seconds > 0 else 0.0
             state["history"].append(record)
             state["epoch"] = epoch + 1
+            state["rng"] = rng_state()
             if run is None:
                 return
             modelfile.save(self.model, run / LAST, {**note, "state": state})

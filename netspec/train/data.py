@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from ..problems import UsageError
+from ..train_schema import DATASETS
 from . import cifar, images, npz
 from .regular import kind
 
-KERAS_DATASETS = ("cifar10", "cifar100", "mnist", "fashion_mnist")
+KERAS_DATASETS = tuple(name for name in DATASETS if name != "synthetic")  # the names keras.datasets loads
 CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
 FASHION_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"]
 DOWNLOADS = {

@@ -5,15 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def evaluate(keras, model, x, y, note: dict, loss: str, batch_size: int = 256) -> dict:
-    """One pass of predictions over (x, y): loss as the model's loss computes it, accuracy, per-class figures."""
-    rescale = note.get("rescale", 1)
-    probabilities = model.predict(x.astype("float32") * rescale, batch_size=batch_size, verbose=0)
-    probabilities = np.asarray(probabilities, dtype="float32")
-    classes = probabilities.shape[-1]
+def evaluate(model, x, y, note: dict, batch_size: int = 256) -> dict:
+    """The compiled model's own loss and metrics over (x, y) (those it trained with), plus accuracy and per-class figures."""
+    images = x.astype("float32") * note.get("rescale", 1)
     truth = y.astype("int64")
-    target = np.eye(classes, dtype="float32")[truth] if not loss.startswith("sparse") else truth
-    loss_value = float(np.mean(keras.ops.convert_to_numpy(keras.losses.get(loss)(target, probabilities))))
+    classes = int(model.output_shape[-1])
+    target = np.eye(classes, dtype="float32")[truth] if note.get("labels", "one_hot") == "one_hot" else truth
+    measured = model.evaluate(images, target, batch_size=batch_size, verbose=0, return_dict=True)
+    probabilities = np.asarray(model.predict(images, batch_size=batch_size, verbose=0), dtype="float32")
     predicted = probabilities.argmax(axis=-1)
     names = note.get("class_names") or [str(i) for i in range(classes)]
     per_class = []
@@ -31,8 +30,10 @@ def evaluate(keras, model, x, y, note: dict, loss: str, batch_size: int = 256) -
         )
     return {
         "examples": int(len(truth)),
-        "loss": loss_value,
+        "loss_function": note.get("loss"),
+        "loss": float(measured.pop("loss")),
         "accuracy": float(np.mean(predicted == truth)) if len(truth) else None,
+        "metrics": {name: float(value) for name, value in measured.items()},
         "per_class": per_class,
     }
 
@@ -69,6 +70,10 @@ def evaluate_target(keras, target, source: str | None, limit: int | None) -> dic
         raise UsageError(f"{target}: no model.keras (or checkpoints/last.keras) to evaluate")
     note = modelfile.read_note(path)
     model = modelfile.load(keras, path, compile=False)
+    labels = note.get("labels", "one_hot")
+    # the loss and metrics the run trained with (older runs recorded only the label encoding)
+    loss = note.get("loss") or ("sparse_categorical_crossentropy" if labels == "sparse" else "categorical_crossentropy")
+    model.compile(loss=loss, metrics=list(note.get("metrics", ["accuracy"])))
     if source is None and limit is None:
         limit = note.get("limit")  # the run's own test split, as its eval.json measured it
     source = source or note.get("dataset")
@@ -82,5 +87,4 @@ def evaluate_target(keras, target, source: str | None, limit: int | None) -> dic
     x, y = test.x_test, test.y_test
     if not len(x):
         raise UsageError(f"--data {test.source}: it has no test examples to evaluate on")
-    loss = "sparse_categorical_crossentropy" if note.get("labels") == "sparse" else "categorical_crossentropy"
-    return evaluate(keras, model, x, y, note, loss)
+    return evaluate(model, x, y, {**note, "loss": loss})

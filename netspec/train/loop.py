@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .. import atomic
 from ..compiler import limits
-from ..problems import UsageError
+from ..problems import SpecError, UsageError
+from ..train_schema import default
 from . import (
     augment,
     callbacks,
@@ -20,28 +21,26 @@ from . import (
     modelfile,
     optim,
     pipeline,
+    precision,
+    rng,
     rundir,
     settings,
     tensorboard,
 )
 
 RUNS = Path("runs")
+EARLY_STOPPING_KEYS = ("monitor", "patience", "min_delta", "restore_best_weights")
 
 
 @dataclass
 class Request:
-    """What the command line asked for (None: not given, the spec decides)."""
+    """What the command line asked for; `options` maps setting names to flag values (None: not given)."""
 
     spec_file: str
     argv: list
+    options: dict = field(default_factory=dict)
     gpus: list | None = None
     cpu: bool = False
-    epochs: int | None = None
-    batch_size: int | None = None
-    data: str | None = None
-    limit: int | None = None
-    seed: int | None = None
-    precision: str | None = None
     run_dir: Path | None = None
     resume: Path | None = None
     verbose: bool = False
@@ -86,38 +85,15 @@ def start_tensorflow(request: Request):
 def resolve_settings(spec, request: Request, num_classes: int) -> tuple[settings.Settings, dict | None]:
     """The run's settings: fresh from the command line and spec, or as a resumed run recorded them."""
     if request.resume is None:
-        chosen = settings.resolve(
-            spec.train,
-            num_classes,
-            data=request.data,
-            batch_size=request.batch_size,
-            epochs=request.epochs,
-            seed=request.seed,
-            precision=request.precision,
-            limit=request.limit,
-        )
-        return chosen, None
+        return settings.resolve(spec.train, num_classes, request.options), None
     stored = rundir.read_run(request.resume)
     if request.spec_file != "<run>":
         rundir.check_same_spec(request.resume, stored, spec.expanded(), request.spec_file)
-    recorded = stored["settings"]
-    for option, key in (
-        ("data", "dataset"),
-        ("batch_size", "batch_size"),
-        ("seed", "seed"),
-        ("precision", "precision"),
-        ("limit", "limit"),
-    ):
-        given = getattr(request, option)
-        if given is not None and given != recorded.get(key):
-            flag = "--" + option.replace("_", "-")
-            raise UsageError(
-                f"--resume continues a run as it started: {flag} {given} differs from the run's "
-                f"{recorded.get(key)}; leave {flag} out, or start a new run"
-            )
-    if request.epochs is not None:
-        recorded["epochs"] = request.epochs
-    return settings.Settings(**recorded), stored
+    chosen = settings.recorded(stored, request.resume)
+    settings.check_resume_options(chosen, request.options)
+    if request.options.get("epochs") is not None:
+        chosen.epochs = request.options["epochs"]
+    return chosen, stored
 
 
 def train(spec, request: Request, echo) -> Outcome:
@@ -125,15 +101,18 @@ def train(spec, request: Request, echo) -> Outcome:
     input_shape, num_classes = model_io(spec)
     chosen, stored = resolve_settings(spec, request, num_classes)
     augment.check_shape(chosen.augmentation, input_shape)
-    limits.check_memory(spec, chosen.batch_size, allow_large=request.allow_large)
+    _check_memory(spec, chosen, request)
+    saved = checked_state(request.resume) if request.resume is not None else None
     tf, keras, placement = start_tensorflow(request)
-    chosen.precision = chosen.precision or optim.auto_precision(placement)
+    _choose_precision(chosen, placement)
     keras.mixed_precision.set_global_policy(chosen.precision)
     keras.utils.set_random_seed(chosen.seed)
-    deterministic = request.seed is not None or (stored or {}).get("deterministic", False)
+    tf.random.set_global_generator(tf.random.Generator.from_seed(chosen.seed))
+    deterministic = request.options.get("seed") is not None or (stored or {}).get("deterministic", False)
     if deterministic:
         tf.config.experimental.enable_op_determinism()
     echo(f"device: {placement.description}")
+    echo(f"precision: {chosen.precision} ({chosen.precision_reason})")
     note_batch = devices.batch_note(placement, chosen.batch_size)
     if note_batch:
         echo(note_batch)
@@ -142,44 +121,35 @@ def train(spec, request: Request, echo) -> Outcome:
     x_train, y_train, x_val, y_val = data.split(dataset, chosen.validation_split)
     echo(f"data: {dataset.source}: {len(x_train)} train, {len(x_val)} validation examples")
 
+    steps = pipeline.steps_per_epoch(len(x_train), chosen.batch_size)
+    with placement.strategy.scope():
+        model, state = _model(spec, request, tf, keras, chosen, steps, echo, saved)
     run = _run_dir(spec, request, chosen, placement, deterministic)
     note = {
         "spec": spec.name,
         "rescale": chosen.rescale,
         "labels": chosen.labels,
+        "loss": chosen.loss,
+        "metrics": list(chosen.metrics),
         "class_names": dataset.class_names,
         "input_shape": list(input_shape),
         "train_examples": len(x_train),
         "dataset": chosen.dataset,
         "limit": chosen.limit,
     }
-    with placement.strategy.scope():
-        if request.resume is not None:
-            model, state = _restore(keras, request.resume)
-            echo(f"resuming {request.resume} after epoch {state['epoch']}")
-        else:
-            model = spec.to_keras()
-            state = _fresh_state(chosen)
-            model.compile(
-                optimizer=optim.make_optimizer(keras, chosen),
-                loss=chosen.loss,
-                metrics=list(chosen.metrics),
-                jit_compile="auto",
-            )
     if run is not None:
         callbacks.write_history(run, state["history"])
         echo(f"run directory: {run}")
         echo(tensorboard.hint(run / "tensorboard"))
 
-    steps = pipeline.steps_per_epoch(len(x_train), chosen.batch_size)
     train_data = pipeline.train_dataset(tf, keras, x_train, y_train, chosen, initial_epoch=state["epoch"])
     val_data = pipeline.eval_dataset(tf, x_val, y_val, chosen, batch_size=max(chosen.batch_size, 256))
     if placement.multi_worker:
         keras_fixes.apply(tf, model, next(iter(train_data)))
     outcome = Outcome(run, state["history"])
     with callbacks.SignalFlag(echo) as flag:
-        hooks = callbacks.make(keras, run, state, note, flag, chosen, steps, echo)
-        hooks += optim.schedule_callbacks(keras, chosen, steps, optim.base_learning_rate(keras, chosen))
+        hooks = callbacks.make(keras, run, state, note, flag, chosen, steps, echo, lambda: rng.capture(tf, model))
+        hooks += optim.plateau_callbacks(keras, chosen)
         hooks += _extra_callbacks(tf, keras, chosen, run)
         try:
             if state["epoch"] < chosen.epochs:
@@ -196,54 +166,110 @@ def train(spec, request: Request, echo) -> Outcome:
         except callbacks.Stopped as stop:
             outcome.stopped = stop
     if outcome.stopped is None:  # every worker evaluates (collective ops); the chief writes
-        outcome.evaluation = evaluate.evaluate(keras, model, x_val, y_val, note, chosen.loss)
+        outcome.evaluation = evaluate.evaluate(model, x_val, y_val, note)
     if run is not None:
         _finish(model, run, note, outcome, echo)
     return outcome
+
+
+def _choose_precision(chosen, placement) -> None:
+    """Decide `auto` once, for a fresh run; a resumed run keeps what it recorded."""
+    if chosen.precision_reason:
+        return
+    chosen.precision, chosen.precision_reason = precision.choose(
+        chosen.precision or "auto",
+        placement.capabilities,
+        precision.cpu_bf16_flags(),
+        cpu_workers=placement.multi_worker and not placement.capabilities,
+    )
+
+
+def _model(spec, request: Request, tf, keras, chosen, steps: int, echo, state: dict | None):
+    """The compiled model and training state: fresh, or restored from the run's last checkpoint (`state`)."""
+    if state is not None:
+        model = _restore(tf, keras, request.resume, state)
+        optim.extend(keras, model.optimizer, chosen.epochs)
+        echo(f"resuming {request.resume} after epoch {state['epoch']}")
+        return model, state
+    model = spec.to_keras()
+    model.compile(
+        optimizer=_optimizer(spec, keras, chosen, steps),
+        loss=chosen.loss,
+        metrics=list(chosen.metrics),
+        jit_compile="auto",
+    )
+    return model, _fresh_state(chosen)
+
+
+def _optimizer(spec, keras, chosen, steps: int):
+    """The optimizer; Keras refusing the spec's arguments is an invalid spec, at the line that gave them."""
+    try:
+        return optim.make_optimizer(keras, chosen, steps)
+    except optim.Refused as exc:
+        raise SpecError([spec.doc.problem(("train", "optimizer"), str(exc))]) from None
+
+
+def _check_memory(spec, chosen, request: Request) -> None:
+    """The static estimate, before TensorFlow starts, in the compute dtype the run will most likely use."""
+    policy, _ = precision.choose(chosen.precision, [], precision.cpu_bf16_flags())
+    limits.check_memory(spec, chosen.batch_size, allow_large=request.allow_large, precision=policy)
 
 
 def _run_dir(spec, request: Request, chosen, placement, deterministic: bool) -> Path | None:
     if not placement.chief:
         return None
     if request.resume is not None:
-        run = request.resume
-        record = rundir.read_run(run)
-        record["settings"]["epochs"] = chosen.epochs
-        atomic.write_text(run / "run.json", json.dumps(record, indent=2) + "\n")
-        return run
+        rundir.mark_resumed(request.resume, chosen.epochs)
+        return request.resume
     run = rundir.create(RUNS, spec.name, request.run_dir)
     rundir.write_start(run, spec.expanded(), chosen.to_dict(), request.argv, placement.description, deterministic)
     return run
 
 
 def _fresh_state(chosen) -> dict:
-    monitor = (chosen.checkpoint or {}).get("monitor")
-    if monitor is None:
-        monitor = "val_accuracy" if "accuracy" in chosen.metrics else "val_loss"
-    mode = callbacks.monitor_mode(monitor, (chosen.checkpoint or {}).get("mode"))
+    monitor = chosen.checkpoint.get("monitor", default("checkpoint", "monitor"))
+    mode = callbacks.monitor_mode(monitor, chosen.checkpoint.get("mode", default("checkpoint", "mode")))
     return {"epoch": 0, "history": [], "monitor": monitor, "mode": mode, "best": None, "best_epoch": None}
 
 
-def _restore(keras, run: Path):
+STATE_KEYS = {"epoch": int, "history": list, "monitor": str, "mode": str}
+
+
+def checked_state(run: Path) -> dict:
+    """The training state of the run's last checkpoint, checked before TensorFlow starts."""
     last = run / rundir.LAST
     if not last.is_file():
-        raise UsageError(f"--resume {run}: no completed epoch to resume from ({last} is missing); start a new run")
-    state = modelfile.read_note(last).get("state")
-    if state is None:
-        raise UsageError(f"--resume {run}: {last} was not written by netspec train")
-    return modelfile.load(keras, last), state
+        raise UsageError(f"cannot resume {run}: no completed epoch to resume from ({last} is missing); start a new run")
+    try:
+        state = modelfile.read_note(last).get("state")
+    except UsageError as exc:
+        raise UsageError(f"cannot resume {run}: {exc}") from None
+    if not isinstance(state, dict) or any(not isinstance(state.get(k), t) for k, t in STATE_KEYS.items()):
+        raise UsageError(f"cannot resume {run}: {last} holds no training state netspec wrote")
+    if state["epoch"] != len(state["history"]) or not all(isinstance(r, dict) for r in state["history"]):
+        raise UsageError(f"cannot resume {run}: {last}'s training state is inconsistent (epoch vs history)")
+    if "rng" in state:
+        rng.check(state["rng"], str(run))
+    return state
+
+
+def _restore(tf, keras, run: Path, state: dict):
+    try:
+        model = modelfile.load(keras, run / rundir.LAST)
+    except UsageError as exc:
+        raise UsageError(f"cannot resume {run}: {exc}") from None
+    if "rng" in state:
+        rng.restore(tf, model, state["rng"], str(run))
+    return model
 
 
 def _extra_callbacks(tf, keras, chosen, run: Path | None) -> list:
     found = []
-    stopping = chosen.early_stopping or {}
+    stopping = chosen.early_stopping
     if stopping:
         found.append(
             keras.callbacks.EarlyStopping(
-                monitor=stopping.get("monitor", "val_loss"),
-                patience=stopping.get("patience", 10),
-                min_delta=stopping.get("min_delta", 0),
-                restore_best_weights=stopping.get("restore_best_weights", False),
+                **{key: stopping.get(key, default("early_stopping", key)) for key in EARLY_STOPPING_KEYS}
             )
         )
     if run is not None:
@@ -264,3 +290,5 @@ def _finish(model, run: Path, note: dict, outcome: Outcome, echo) -> None:
             atomic.write_bytes(run / "curves.png", curves.render_png(outcome.history))
         except Exception as exc:  # an optional artefact: matplotlib missing or failing must not lose the run
             echo(f"warning: curves.png not written ({type(exc).__name__}: {exc}); the model and metrics are saved")
+    stopped = outcome.stopped
+    rundir.mark_status(run, "finished" if stopped is None else "stopped", None if stopped is None else stopped.reason)

@@ -47,7 +47,10 @@ def load(keras, path: Path, compile: bool = True):
     """keras.models.load_model, with a usage error for a missing or unreadable file."""
     if not Path(path).is_file():
         raise UsageError(f"{path}: no such model file")
+    from .optim import schedule_class
+
+    schedule_class(keras)  # registered, so that an optimizer's schedule is restored with it
     try:
         return keras.models.load_model(path, compile=compile)
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as exc:
         raise UsageError(f"{path}: Keras cannot load this model ({str(exc).splitlines()[0]})") from None

@@ -66,17 +66,60 @@ def write_start(path: Path, expanded: dict, settings: dict, argv: list, placemen
     atomic.write_text(path / "spec.yaml", header + dump_spec(expanded))
     atomic.write_text(path / "command.txt", shlex.join(argv) + "\n")
     atomic.write_text(path / "versions.json", json.dumps(versions(), indent=2) + "\n")
-    run = {"fingerprint": fingerprint(expanded), "settings": settings, "devices": placement}
+    run = {"spec": expanded.get("name"), "fingerprint": fingerprint(expanded), "settings": settings}
+    run["devices"] = placement
     run["deterministic"] = deterministic
+    run.update(_started())
+    _write_run(path, run)
+
+
+def _started() -> dict:
+    """When, and which process on which host, so that `netspec runs` can tell a running run from a crashed one."""
+    return {
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "host": platform.node(),
+        "pid": os.getpid(),
+        "status": "running",
+    }
+
+
+def _write_run(path: Path, run: dict) -> None:
     atomic.write_text(path / "run.json", json.dumps(run, indent=2) + "\n")
+
+
+def mark_resumed(path: Path, epochs: int) -> None:
+    """A resumed run: its new total of epochs, and this process as the one running it."""
+    run = read_run(path)
+    run["settings"]["epochs"] = epochs
+    run.setdefault("started", _started()["started"])
+    run.update({k: v for k, v in _started().items() if k != "started"})
+    run.pop("reason", None)
+    _write_run(path, run)
+
+
+def mark_status(path: Path, status: str, reason: str | None = None) -> None:
+    """finished, or stopped (with why): what `netspec runs` shows."""
+    run = read_run(path)
+    run["status"] = status
+    if reason:
+        run["reason"] = reason
+    _write_run(path, run)
 
 
 def read_run(path: Path) -> dict:
     """run.json of an existing run directory, with a usage error when it is not one."""
     try:
-        return json.loads((path / "run.json").read_text())
-    except (OSError, ValueError):
-        raise UsageError(f"--resume {path}: not a netspec run directory (no readable run.json)") from None
+        run = json.loads((path / "run.json").read_text())
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = "no run.json" if isinstance(exc, FileNotFoundError) else "its run.json is not readable JSON"
+        raise UsageError(f"cannot resume {path}: not a netspec run directory ({reason})") from None
+    if (
+        not isinstance(run, dict)
+        or not isinstance(run.get("settings"), dict)
+        or not isinstance(run.get("fingerprint"), str)
+    ):
+        raise UsageError(f"cannot resume {path}: its run.json is not a netspec run record")
+    return run
 
 
 def check_same_spec(path: Path, run: dict, expanded: dict, spec_file: str) -> None:

@@ -1,66 +1,42 @@
-"""One place that decides every training setting: the command line first, then the spec's `train:` section."""
+"""A run's settings, resolved once from netspec.train_schema.SETTINGS: the command line, then the spec, then defaults."""
 
 from __future__ import annotations
 
+import copy
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field, make_dataclass
 
 from ..problems import UsageError
+from ..train_schema import SETTINGS, flagged
 
-DEFAULTS = {
-    "dataset": "synthetic",
-    "batch_size": 32,
-    "epochs": 10,
-    "shuffle": True,
-    "validation_split": 0.0,
-    "rescale": 1.0,
-    "labels": "one_hot",
-    "optimizer": "Adam",
-    "loss": "categorical_crossentropy",
-    "metrics": ["accuracy"],
-}
+# Decided by the run rather than given: the classes the model predicts, and why its precision was chosen.
+DERIVED = [("num_classes", int, field(default=0)), ("precision_reason", str, field(default=""))]
+
+Settings = make_dataclass(
+    "Settings",
+    [(s.name, object, field(default=None)) for s in SETTINGS] + DERIVED,
+    namespace={"to_dict": lambda self: asdict(self), "__doc__": "Everything a run needs besides the model (run.json)."},
+)
 
 
-@dataclass
-class Settings:
-    """Everything a run needs to know besides the model; saved as run.json."""
-
-    dataset: str
-    batch_size: int
-    epochs: int
-    shuffle: bool
-    validation_split: float
-    rescale: float
-    labels: str
-    optimizer: object
-    loss: str
-    metrics: list
-    num_classes: int
-    seed: int
-    precision: str | None = None
-    limit: int | None = None
-    augmentation: dict = field(default_factory=dict)
-    schedule: dict = field(default_factory=dict)
-    early_stopping: dict = field(default_factory=dict)
-    checkpoint: dict = field(default_factory=dict)
-    clipnorm: float | None = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+def resolve(train: dict, num_classes: int, options: dict) -> Settings:
+    """Command-line `options` (setting name -> value, None = not given) over the spec's train section over defaults."""
+    values = {}
+    for setting in SETTINGS:
+        given = options.get(setting.name) if setting.flag else None
+        spec_value = train.get(setting.name) if setting.in_spec else None
+        chosen = given if given is not None else spec_value if spec_value is not None else setting.default
+        values[setting.name] = copy.deepcopy(chosen)
+    if values["seed"] is None:
+        values["seed"] = secrets.randbelow(2**31)
+    values["augmentation"] = values["augmentation"] or {}
+    values["early_stopping"] = values["early_stopping"] or {}
+    values["checkpoint"] = values["checkpoint"] or {}
+    _check_labels(values["labels"], values["loss"])
+    return Settings(num_classes=num_classes, **values)
 
 
-def resolve(train: dict, num_classes: int, **cli) -> Settings:
-    """Merge command-line values (None = not given) over the spec's train section over DEFAULTS."""
-    merged = {**DEFAULTS, **{k: v for k, v in train.items() if v is not None}}
-    names = {"data": "dataset", "batch_size": "batch_size", "epochs": "epochs", "seed": "seed"}
-    for option, key in names.items():
-        if cli.get(option) is not None:
-            merged[key] = cli[option]
-    if cli.get("precision") is not None:
-        merged["precision"] = cli["precision"]
-    if merged.get("seed") is None:
-        merged["seed"] = secrets.randbelow(2**31)
-    loss, labels = merged["loss"], merged["labels"]
+def _check_labels(labels: str, loss: str) -> None:
     if labels == "sparse" and loss == "categorical_crossentropy":
         raise UsageError(
             "train.labels is sparse but train.loss is categorical_crossentropy; "
@@ -71,6 +47,35 @@ def resolve(train: dict, num_classes: int, **cli) -> Settings:
             "train.labels is one_hot but train.loss is sparse_categorical_crossentropy; "
             "use categorical_crossentropy, or labels: sparse"
         )
-    known = Settings.__dataclass_fields__
-    values = {k: v for k, v in merged.items() if k in known}
-    return Settings(num_classes=num_classes, limit=cli.get("limit"), **values)
+
+
+def recorded(stored: dict, run) -> Settings:
+    """The settings a run folder's run.json recorded; a malformed record cannot be resumed."""
+    values = stored.get("settings") if isinstance(stored, dict) else None
+    known = {s.name for s in SETTINGS} | {name for name, _, _ in DERIVED}
+    if not isinstance(values, dict) or not {"epochs", "batch_size", "seed", "dataset"} <= set(values):
+        raise UsageError(f"cannot resume {run}: its run.json has no settings record; start a new run")
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise UsageError(f"cannot resume {run}: its run.json has settings netspec does not know: {', '.join(unknown)}")
+    for name, kind in (("epochs", int), ("batch_size", int), ("seed", int), ("num_classes", int)):
+        if name in values and (
+            not isinstance(values[name], kind) or isinstance(values[name], bool) or values[name] < 0
+        ):
+            raise UsageError(f"cannot resume {run}: run.json's settings.{name} is {values[name]!r}, not a count")
+    return Settings(**values)
+
+
+def check_resume_options(settings: Settings, options: dict) -> None:
+    """--resume continues a run as it started: only the settings marked resumable may be given differently."""
+    for setting in flagged():
+        given = options.get(setting.name)
+        was = getattr(settings, setting.name)
+        if given is None or setting.resumable or given == was:
+            continue
+        if setting.name == "precision" and given == "auto" and settings.precision_reason.startswith("auto"):
+            continue
+        raise UsageError(
+            f"--resume continues a run as it started: {setting.flag} {given} differs from the run's "
+            f"{was}; leave {setting.flag} out, or start a new run"
+        )
