@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..layers import CORE, ShapeError, lookup
+from ..layers.base import fmt_shape
 from ..problems import Problem, SpecError
 from .expand import FlatSpec
 from .graph import build_order
@@ -159,7 +160,8 @@ def _analyse_layer(layer, shapes, spec, problems, infer=None) -> Row:
         macs = core.macs(args, shapes, out)
     except ShapeError as exc:
         where = spec.doc.problem(layer.type_origin, "")
-        problems.append(Problem(where.path, where.line, where.col, f"layer '{layer.name}': {exc}"))
+        message = _name_the_inputs(str(exc), layer, shapes)
+        problems.append(Problem(where.path, where.line, where.col, f"layer '{layer.name}': {message}"))
         return row
     row.output_shape = tuple(out)
     row.trainable = sum(w.size for w in weights.values() if w.trainable)
@@ -175,3 +177,28 @@ def _analyse_layer(layer, shapes, spec, problems, infer=None) -> Row:
         problems.append(Problem(where.path, where.line, where.col, f"layer '{layer.name}': {too_large}"))
         row.output_shape = row.trainable = row.non_trainable = row.macs = None  # unknown: no layer after it is checked
     return row
+
+
+ELEMENTWISE = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"}
+
+
+def _name_the_inputs(message: str, layer, shapes) -> str:
+    """A shape message of a layer with several inputs names each input with its shape, and suggests a fix."""
+    joined = ", ".join(map(fmt_shape, shapes))
+    names = layer.inputs
+    if len(shapes) < 2 or len(names) != len(shapes) or not message.endswith(joined):
+        return message
+    named = " vs ".join(f"{name} {fmt_shape(shape)}" for name, shape in zip(names, shapes, strict=True))
+    message = f"{message[: -len(joined)]}{named}"
+    return message + _merge_hint(layer, names, shapes)
+
+
+def _merge_hint(layer, names, shapes) -> str:
+    if layer.type not in ELEMENTWISE or len({len(s) for s in shapes}) != 1:
+        return ""
+    if len({s[:-1] for s in shapes}) == 1:  # only the channels differ
+        widest = max(s[-1] for s in shapes if s[-1] is not None)
+        narrow = [n for n, s in zip(names, shapes, strict=True) if s[-1] != widest]
+        project = "a 1x1 convolution" if len(shapes[0]) >= 3 else "a Dense layer"
+        return f"; to match, project {', '.join(narrow)} to {widest} channels with {project}, or use Concatenate"
+    return "; the other axes differ: check the strides, pooling or padding on one branch"
