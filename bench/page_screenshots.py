@@ -46,8 +46,9 @@ def main() -> None:
         try:
             for name, (spec, size, script) in SHOTS.items():
                 page = Path(tmp) / f"{name}.html"
-                command = [sys.executable, "-m", "netspec", "diagram", str(ROOT / "specs" / spec), "-o", str(page)]
-                subprocess.run(command, check=True, capture_output=True)
+                # the spec named as a user in the checkout names it: the page shows specs/<file>:LINE
+                command = [sys.executable, "-m", "netspec", "diagram", f"specs/{spec}", "-o", str(page)]
+                subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
                 if driver is None:
                     driver = browser()
                 driver.set_window_size(*size)

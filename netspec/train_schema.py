@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .compiler import names
+
 DATASETS = ["cifar10", "cifar100", "mnist", "fashion_mnist", "synthetic"]
 LOSSES = [
     "categorical_crossentropy",
@@ -71,7 +73,7 @@ def _argument_schema(name: str) -> dict:
     if name in _FLAGS:
         return {"type": "boolean"}
     if name == "name":
-        return {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,63}$"}
+        return names.schema()  # the one name rule (netspec/compiler/names.py)
     if name in _COUNTS:
         return {"type": ["integer", "null"], "minimum": 1}
     return {"type": ["number", "null"]}

@@ -163,7 +163,7 @@ def test_zsh_and_fish_complete_choices():
             "_TYPER_COMPLETE_ARGS": "netspec train --precision ",
         }
     )
-    assert fish == ["float32", "mixed_float16", "mixed_bfloat16"]
+    assert fish == ["auto", "float32", "mixed_float16", "mixed_bfloat16"]
 
 
 def test_every_command_that_reads_a_spec_takes_set_and_the_readme_names_exactly_those():

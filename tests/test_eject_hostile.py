@@ -4,7 +4,8 @@ Each hostile string holds a PEP 263 encoding declaration (`coding: unicode_escap
 `utf-7`) with a line break written the way that codec would decode it, then a payload that creates a
 marker file, plus real line breaks, quotes, backslashes and Unicode line separators. The string goes in
 every free-form position a spec has: the description, a `block:` label, an opaque layer's string
-arguments and an optimizer argument. The scripts are parsed (only the node kinds eject writes are
+arguments (an optimizer's only string argument, its name, must be a valid name, so a hostile one is
+refused before eject: tested below). The scripts are parsed (only the node kinds eject writes are
 allowed) and then imported and run in one fresh Python process, which must build the models and
 create nothing.
 """
@@ -25,6 +26,7 @@ from netspec.eject import eject
 # How each codec spells a line break inside otherwise harmless text.
 LINE_BREAK = {"unicode_escape": "\\n", "raw_unicode_escape": "\\u000a", "utf-7": "+AAo-", "utf-8": "\n"}
 POSITIONS = ("desc", "block", "vocab", "oov", "opt")
+FREE_FORM = ("desc", "block", "vocab", "oov")  # the positions that accept any string
 NODE_KINDS = {
     "Assign", "Attribute", "Call", "Compare", "Constant", "Dict", "Eq", "Expr", "FunctionDef", "If", "Import",
     "ImportFrom", "List", "Load", "Module", "Name", "Return", "Store", "Tuple", "alias", "arg", "arguments",
@@ -40,7 +42,7 @@ def hostile(codec: str, position: str) -> str:
     return f"coding: {codec}{LINE_BREAK[codec]}{payload}#{tricks}{LINE_BREAK[codec]}{payload}#"
 
 
-def hostile_spec(codec: str, positions=POSITIONS) -> str:
+def hostile_spec(codec: str, positions=FREE_FORM) -> str:
     """A valid spec with `codec`'s hostile string in each of `positions` (plain words elsewhere)."""
     s = {p: json.dumps(hostile(codec, p) if p in positions else p) for p in POSITIONS}
     return textwrap.dedent(f"""\
@@ -68,7 +70,13 @@ def assert_inert(source: str, codec: str) -> None:
     assert {type(node).__name__ for node in ast.walk(tree)} <= NODE_KINDS
     assert {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} <= NAMES
     strings = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)}
-    assert {hostile(codec, "vocab"), hostile(codec, "oov"), hostile(codec, "opt")} <= strings
+    assert {hostile(codec, "vocab"), hostile(codec, "oov")} <= strings
+
+
+@pytest.mark.parametrize("codec", sorted(LINE_BREAK))
+def test_a_hostile_optimizer_name_is_refused_before_eject(codec):
+    with pytest.raises(netspec.SpecError, match=r"(?s)hostile.yaml:10:\d+: 'train.optimizer.SGD.name': .* is not a valid name"):
+        netspec.loads(hostile_spec(codec, positions=("opt",)), "hostile.yaml")
 
 
 @pytest.mark.parametrize("codec", sorted(LINE_BREAK))

@@ -96,7 +96,8 @@ def test_a_seed_beyond_32_bits_or_an_unknown_precision_on_the_command_line_is_a_
     result = run_netspec("train", path, "--precision", "fast", cwd=tmp_path)
     assert_clean_failure(result, 2)
     assert (
-        result.stderr == "netspec: error: --precision fast: expected auto, float32, mixed_float16 or mixed_bfloat16\n"
+        result.stderr == "netspec: error: Invalid value for '--precision': 'fast' is not one of 'auto', 'float32', "
+        "'mixed_float16', 'mixed_bfloat16' (see `netspec train -h`)\n"
     )
 
 

@@ -111,4 +111,16 @@ def test_every_tutorial_command_runs(tmp_path):
     assert exported[3].startswith(
         "  parity: largest |ONNX Runtime - Keras| over 8 test images of cifar-10-python.tar.gz: "
     )
-    assert outputs["netspec predict cifar_deep15.onnx cat.png"].stdout.split(", ")[0] == predicted.split(", ")[0]
+    # the export predicts what Keras does: the same probabilities, to rounding (a run trained in mixed
+    # precision is exported in float32, so near-equal classes of this short run may swap places)
+    through_onnx = top_classes(outputs["netspec predict cifar_deep15.onnx cat.png"].stdout)
+    through_keras = top_classes(predicted)
+    assert next(iter(through_onnx)) in through_keras
+    for name in set(through_onnx) & set(through_keras):
+        assert abs(through_onnx[name] - through_keras[name]) <= 0.3, (through_onnx, through_keras)
+
+
+def top_classes(line: str) -> dict:
+    """`cat.png: dog 10.1%, ship 10.0%, ...` as {class: percent}, best first."""
+    ranked = line.strip().split(": ", 1)[1].split(", ")
+    return {name: float(percent.rstrip("%")) for name, percent in (item.rsplit(" ", 1) for item in ranked)}

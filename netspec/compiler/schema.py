@@ -183,7 +183,7 @@ VAR_REF = {
 BLOCK_NAME = "^[a-z_][A-Za-z0-9_-]*$"  # the editor form takes a key that starts in lower case for a block
 _ANNOTATIONS = ("description", "markdownDescription", "default", "title")
 _SCHEMA_MAPS = ("properties", "$defs")
-_SUBSCHEMAS = ("items", "additionalProperties")
+_SUBSCHEMAS = ("items", "additionalProperties", "then", "else")  # "if" is a test, never substituted
 
 
 def _lenient(node, merge: bool = True):

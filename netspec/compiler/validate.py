@@ -15,6 +15,7 @@ import jsonschema
 
 from ..layers.args import ACTIVATIONS
 from ..layers.base import LayerType
+from ..printable import printable
 from ..problems import Problem, did_you_mean
 from .load import Document
 from .names import DOTTED_PATTERN, PATTERNS, name_problem
@@ -242,7 +243,7 @@ def _explain(error, path, locate, subject_of, layer: LayerType | None = None) ->
             _stub(
                 locate,
                 path,
-                f"{subject}: '{inst}' is not a valid name (letters, digits, _ and -; not starting with a digit)",
+                f"{subject}: '{printable(inst)}' is not a valid name (letters, digits, _ and -; not starting with a digit)",
             )
         ]
     if v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
