@@ -42,49 +42,71 @@ def size_text(n: int) -> str:
     return f"{n} bytes"
 
 
-def _refuse_unless_regular(path, mode: int, what: str) -> None:
+def _lead(where: str) -> str:
+    return f"{where}: " if where else ""
+
+
+def _refuse_unless_regular(path, mode: int, what: str, where: str = "") -> None:
     if stat.S_ISREG(mode):
         return
     kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-    raise UsageError(f"{path}: is {kind}, not a {what}")
+    raise UsageError(f"{_lead(where)}{path}: is {kind}, not a {what}")
 
 
-def check_regular(path: str | Path, what: str = "regular file") -> os.stat_result:
-    """The file's stat if `path` names a regular file (symlinks followed); else a UsageError."""
+def kind(path: str | Path) -> str | None:
+    """None for a regular file (symlinks followed), else what `path` is: 'missing', 'a directory', 'a named pipe (FIFO)' ..."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, ValueError) as exc:
+        return f"unreadable ({getattr(exc, 'strerror', None) or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def check_regular(path: str | Path, what: str = "regular file", where: str = "") -> os.stat_result:
+    """The file's stat if `path` names a regular file (symlinks followed); else a UsageError.
+
+    `where` (an option, say) starts the message."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise UsageError(f"{_lead(where)}{path}: no such file") from None
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    _refuse_unless_regular(path, info.st_mode, what)
+        raise UsageError(f"{_lead(where)}{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    _refuse_unless_regular(path, info.st_mode, what, where)
     return info
 
 
-def read_regular(path: str | Path, limit: int, what: str = "regular file") -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; FileTooLarge past it, UsageError if not regular."""
-    check_regular(path, what)
+def open_regular(path: str | Path, what: str = "regular file", where: str = ""):
+    """A regular file opened for binary reading; anything else is a UsageError, never a hang."""
+    check_regular(path, what, where)
     try:
         # O_NONBLOCK: a FIFO swapped in after the check opens at once (and is refused below), never hangs.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+        raise UsageError(f"{_lead(where)}{path}: cannot read: {exc.strerror}") from None
     try:
-        _refuse_unless_regular(path, os.fstat(fd).st_mode, what)
-        chunks, left = [], limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 2**20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
-    finally:
+        _refuse_unless_regular(path, os.fstat(fd).st_mode, what, where)
+    except UsageError:
         os.close(fd)
-    if left <= 0:
+        raise
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: str | Path, limit: int, what: str = "regular file", where: str = "") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (reads limit + 1 at most); FileTooLarge past it."""
+    with open_regular(path, what, where) as file:
+        try:
+            raw = file.read(limit + 1)
+        except OSError as exc:
+            raise UsageError(f"{_lead(where)}{path}: cannot read: {exc.strerror}") from None
+    if len(raw) > limit:
         raise FileTooLarge(path, limit, what)
-    return b"".join(chunks)
+    return raw
 
 
 JSON_MAX_DEPTH = 100

@@ -19,9 +19,9 @@ def predict(
     """Print the `--top` most probable class names of each image, with probabilities."""
     from ..export import runtime
     from ..problems import UsageError
+    from ..safe_read import check_regular, kind
     from ..tf_env import import_keras
     from ..train import predict as predicting
-    from ..train.regular import check_regular, kind
 
     missing = [str(p) for p in images if kind(p) == "missing"]
     if missing:

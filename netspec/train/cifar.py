@@ -22,7 +22,7 @@ import numpy as np
 
 from ..compiler.limits import fmt_bytes
 from ..problems import UsageError
-from .regular import open_regular, read_regular
+from ..safe_read import open_regular, read_regular
 
 CIFAR10_FILES = ["data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch"]
 CIFAR100_FILES = ["train", "test"]
@@ -103,7 +103,7 @@ def read_tar(path: Path) -> dict:
     """The CIFAR batch files of a tarball by name, read as a stream within the bounds above."""
     where = f"--data {path}"
     try:
-        with open_regular(path, "--data") as raw, _decompressed(raw) as stream:
+        with open_regular(path, where="--data") as raw, _decompressed(raw) as stream:
             return _members(_Capped(stream, TAR_BYTES, where), where)
     except FORMAT_ERRORS as exc:
         raise UsageError(f"{where}: cannot read the tarball ({exc})") from None
@@ -215,7 +215,7 @@ def folder(path: Path) -> Path | None:
 
 def read_folder(path: Path) -> dict:
     """The CIFAR batch files of an extracted folder by name (regular files within the size bound)."""
-    return {name: read_regular(path / name, BATCH_BYTES, f"--data {path}") for name in WANTED if (path / name).exists()}
+    return {name: read_regular(path / name, BATCH_BYTES, "CIFAR batch file", where=f"--data {path}") for name in WANTED if (path / name).exists()}
 
 
 def _check_size(size: int, where: str) -> None:

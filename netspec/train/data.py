@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from ..problems import UsageError
+from ..safe_read import kind
 from ..train_schema import DATASETS
 from . import cifar, images, npz
-from .regular import kind
 
 KERAS_DATASETS = tuple(name for name in DATASETS if name != "synthetic")  # the names keras.datasets loads
 CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]

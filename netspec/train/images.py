@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..problems import UsageError
-from .regular import open_regular
+from ..safe_read import open_regular
 
 SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"}
 MAX_PIXELS = 25_000_000  # 5,000 x 5,000: at most 100 MB decoded (RGBA), plus the converted copy
@@ -35,7 +35,7 @@ def read_image(file: Path, input_shape: tuple, where: str = "") -> np.ndarray:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with open_regular(file, where) as handle, Image.open(handle) as image:
+            with open_regular(file, where=where) as handle, Image.open(handle) as image:
                 image.draft(mode, (width, height))
                 _check_pixels(image.size, label)
                 image = image.convert(mode).resize((width, height), Image.BILINEAR)

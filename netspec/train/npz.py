@@ -20,7 +20,7 @@ import numpy as np
 
 from ..compiler.limits import fmt_bytes, machine_memory
 from ..problems import UsageError
-from .regular import open_regular
+from ..safe_read import open_regular
 
 ARRAYS = ("x_train", "y_train", "x_test", "y_test")
 NAMES = "class_names"
@@ -52,7 +52,7 @@ def read(path: Path, limit: int | None = None) -> dict:
     """x_train, y_train, x_test, y_test (at most `limit` rows each) and class_names if present, checked."""
     where = f"--data {path}"
     try:
-        with open_regular(path, "--data") as file, zipfile.ZipFile(file) as archive:
+        with open_regular(path, where="--data") as file, zipfile.ZipFile(file) as archive:
             members = _members(archive, where)
             rows = {k: _rows(members[k], limit) for k in ARRAYS}
             _check_budget(members, rows, where)
@@ -68,7 +68,7 @@ def read(path: Path, limit: int | None = None) -> dict:
 
 def is_npy(path: Path) -> bool:
     """Whether the file starts like a bare .npy array (numpy.save) rather than a zip."""
-    with open_regular(path, "--data") as file:
+    with open_regular(path, where="--data") as file:
         return file.read(6) == b"\x93NUMPY"
 
 

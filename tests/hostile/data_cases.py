@@ -390,7 +390,7 @@ CASES = [
         "--data a FIFO named pipe.npz",
         _fifo_data,
         2,
-        _error("--data pipe.npz: it is a FIFO; netspec reads data only from regular files and folders"),
+        _error("--data pipe.npz: it is a named pipe (FIFO); netspec reads data only from regular files and folders"),
     ),
     Case(
         "cifar_pickle_references",
@@ -462,14 +462,14 @@ CASES = [
         "a FIFO named x.png in an image folder",
         _fifo_png,
         2,
-        _error("--data pets: pets/dog/x.png is a FIFO, not a regular file"),
+        _error("--data pets: pets/dog/x.png: is a named pipe (FIFO), not a regular file"),
     ),
     Case(
         "predict_fifo",
         "netspec predict on a FIFO named cat.png",
         _predict_fifo,
         2,
-        _error("cat.png is a FIFO, not a regular file"),
+        _error("cat.png: is a named pipe (FIFO), not a regular file"),
     ),
 ]
 
