@@ -18,7 +18,7 @@ from ..layers.base import LayerType
 from ..printable import printable
 from ..problems import Problem, did_you_mean
 from .load import Document
-from .names import DOTTED_PATTERN, PATTERNS, name_problem
+from .names import DOTTED_PATTERN, PATTERNS, is_name, name_problem
 from .schema import EXPR_PATTERN, META_KEYS, layer_envelope, spec_schema
 
 _TYPE_WORDS = {
@@ -72,6 +72,25 @@ def _key(value) -> str:
     return json.dumps(value, sort_keys=True, default=repr)
 
 
+def _item_key(item) -> str:
+    """An item's cache key, with its valid names and input names all written alike.
+
+    A name's validity is its pattern alone, so two items that differ only in valid names are valid
+    or invalid together; without this, every item of a large spec (each named) would be checked.
+    """
+    if not isinstance(item, dict):
+        return _key(item)
+    shaped = dict(item)
+    if is_name(shaped.get("name"), dotted=True):
+        shaped["name"] = "n"
+    refs = shaped.get("inputs")
+    if is_name(refs, dotted=True):
+        shaped["inputs"] = "n"
+    elif isinstance(refs, list) and all(is_name(ref, dotted=True) for ref in refs):
+        shaped["inputs"] = ["n"] * min(len(refs), 2)  # the schema asks only for one name at least
+    return _key(shaped)
+
+
 def check_structure(doc: Document) -> list[Problem]:
     """Tier 1: the file's structure against the generated schema.
 
@@ -91,7 +110,7 @@ def check_structure(doc: Document) -> list[Problem]:
     if per_item:
         valid: set = set()
         for i, item in enumerate(layers):
-            key = _key(item)
+            key = _item_key(item)
             if key not in valid:
                 found = _errors(_layer_validator(), item, ("layers", i), doc)
                 problems += found
@@ -122,7 +141,7 @@ def check_item(item, path: tuple, doc: Document) -> list[Problem]:
     if isinstance(item, str):
         return []
     meta = {k: v for k, v in item.items() if k in META_KEYS}
-    key = _key(meta)
+    key = _item_key(meta)
     if not meta or key in _VALID_ITEMS:
         return []
     found = _errors(_layer_validator(True), meta, path, doc)

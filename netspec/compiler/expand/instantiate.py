@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ...layers import lookup
 from ...problems import Problem, did_you_mean
 from ..load import Document
+from ..schema import META_KEYS
 from ..substitute import Scope, Tensor, substitute
 from ..validate import check_item
 from . import items as I
@@ -121,10 +122,12 @@ class Instantiator:
     def copy(self, item, frame: Frame, path, scope: Scope, count: int, index: int):
         """Emit one copy of an item; the name of its output, or False when it failed (stop repeating)."""
         failed = len(self.sited)
+        # a top-level item without ${...} in its meta keys was checked as written by validate.check_structure
+        computed = path[0] != "layers" or _computes_meta(item)
         item = substitute(item, scope, lambda p, m: self.report(path + p, m))
         if len(self.sited) > failed:
             return False
-        found = check_item(item, path, self.doc)
+        found = check_item(item, path, self.doc) if computed else []
         if found:
             self.sited += [(problem, self.site if path[0] == "blocks" else ()) for problem in found]
             return False
@@ -283,3 +286,15 @@ class Instantiator:
         path = ("blocks", block_name, "defaults")
         local = substitute(local, scope, lambda p, m: self.report(path + p, m))
         return merge_defaults(outer, local, path)
+
+
+def _computes_meta(item) -> bool:
+    """Whether a meta key of the item (name, inputs, repeat, when, block) holds a ${...}."""
+    if not isinstance(item, dict):
+        return False
+    for key in META_KEYS:
+        value = item.get(key)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "${" in v for v in values):
+            return True
+    return False
