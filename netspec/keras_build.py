@@ -133,7 +133,13 @@ def verified(analysis: Analysis, model, spec=None) -> Analysis:
             )
         rows.append(replace(row, output_shape=shape, trainable=trainable, non_trainable=non_trainable))
     return Analysis(
-        analysis.name, analysis.inputs, rows, analysis.outputs, analysis.optimizer, list(analysis.dynamic), analysis.train
+        analysis.name,
+        analysis.inputs,
+        rows,
+        analysis.outputs,
+        analysis.optimizer,
+        list(analysis.dynamic),
+        analysis.train,
     )
 
 

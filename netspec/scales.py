@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from .spec import Spec, load_scales
-from .table import _bytes, _si
+from .units import fmt_bytes, si
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ def render_scales(rows: list[ScaleRow], format: str = "text") -> str:
             r.input,
             f"{r.layers:,}",
             "?" if r.params is None else f"{r.params:,}",
-            _si(r.macs),
-            "?" if r.activation_bytes is None else _bytes(r.activation_bytes),
+            si(r.macs),
+            "?" if r.activation_bytes is None else fmt_bytes(r.activation_bytes),
         ]
         for r in rows
     ]

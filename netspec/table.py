@@ -6,6 +6,7 @@ import json
 
 from .compiler.analyse import Analysis
 from .layers.base import fmt_shape
+from .units import fmt_bytes, si
 
 TOTALS = ("params", "trainable", "non_trainable", "macs")
 
@@ -14,25 +15,9 @@ def _num(n) -> str:
     return "?" if n is None else f"{n:,}"
 
 
-def _si(n) -> str:
-    if n is None:
-        return "?"
-    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(n) >= scale:
-            return f"{n / scale:.2f} {unit}"
-    return str(n)
-
-
-def _bytes(n: int) -> str:
-    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} B"
-
-
 def _act(row) -> str:
     """Bytes of one example's output (float32), as kept for the backward pass."""
-    return "?" if row.activations is None else _bytes(4 * row.activations)
+    return "?" if row.activations is None else fmt_bytes(4 * row.activations)
 
 
 def _shape(row) -> str:
@@ -66,14 +51,14 @@ def footer_lines(analysis: Analysis, batch_size: int | None, verified: bool) -> 
     lines = [
         "Activations: bytes of one example's float32 output.",
         "Total params: "
-        + _bound(analysis, "params", lambda n, at_least: f"{at_least}{n:,} ({at_least}{_bytes(4 * n)})", until),
+        + _bound(analysis, "params", lambda n, at_least: f"{at_least}{n:,} ({at_least}{fmt_bytes(4 * n)})", until),
         f"Trainable params: {_bound(analysis, 'trainable', count, until)}",
         f"Non-trainable params: {_bound(analysis, 'non_trainable', count, until)}",
         "MACs per example: "
         + _bound(
             analysis,
             "macs",
-            lambda n, at_least: f"{at_least}{_si(n)} (FLOPs = 2 x MACs {'≥' if at_least else '='} {_si(2 * n)})",
+            lambda n, at_least: f"{at_least}{si(n)} (FLOPs = 2 x MACs {'≥' if at_least else '='} {si(2 * n)})",
             macs_why,
         ),
     ]
@@ -82,9 +67,9 @@ def footer_lines(analysis: Analysis, batch_size: int | None, verified: bool) -> 
         missing = analysis.memory_unknown()
         at_least = "≥ " if missing else ""
         line = (
-            f"Training memory at batch {batch_size} ({analysis.optimizer}): {at_least}{_bytes(mem['total'])} "
-            f"(weights {_bytes(mem['weights'])}, gradients {_bytes(mem['gradients'])}, "
-            f"optimizer {_bytes(mem['optimizer'])}, activations {_bytes(mem['activations'])})"
+            f"Training memory at batch {batch_size} ({analysis.optimizer}): {at_least}{fmt_bytes(mem['total'])} "
+            f"(weights {fmt_bytes(mem['weights'])}, gradients {fmt_bytes(mem['gradients'])}, "
+            f"optimizer {fmt_bytes(mem['optimizer'])}, activations {fmt_bytes(mem['activations'])})"
         )
         if missing:
             line += f"; not counted: {_layers(len(missing))} ({_names(missing)})"
@@ -108,7 +93,7 @@ def render_text(analysis: Analysis, batch_size: int | None = None, width: int = 
     """
     kind = "verified by Keras" if verified else "static"
     header = ("Layer (type)", "Output Shape", "Param #", "MACs", "Activations")
-    cells = [(f"{r.name} ({r.type})", _shape(r), _num(r.params), _si(r.macs), _act(r)) for r in analysis.rows]
+    cells = [(f"{r.name} ({r.type})", _shape(r), _num(r.params), si(r.macs), _act(r)) for r in analysis.rows]
     widths = [max(len(header[i]), *(len(c[i]) for c in cells)) if cells else len(header[i]) for i in range(5)]
     widths[0] = min(widths[0], max(20, width - sum(widths[1:]) - 10))
 
@@ -131,7 +116,7 @@ def render_markdown(analysis: Analysis, batch_size: int | None = None, verified:
     for r in analysis.rows:
         lines.append(
             f"| {r.name} ({r.type}) | {_shape(r)} | {_num(r.params)} | {_num(r.trainable)} | "
-            f"{_num(r.non_trainable)} | {_si(r.macs)} | {_act(r)} |"
+            f"{_num(r.non_trainable)} | {si(r.macs)} | {_act(r)} |"
         )
     lines.append("")
     lines += [f"- {line}" for line in footer_lines(analysis, batch_size, verified)]

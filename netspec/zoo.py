@@ -8,7 +8,7 @@ from pathlib import Path
 from .compiler.expand import scale_names
 from .scales import ScaleRow, input_text, render_scales, scale_row
 from .spec import load, load_scales
-from .table import _si
+from .units import si
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "zoo.md"
@@ -69,7 +69,7 @@ def render(rows: list[Entry], root: Path = SPECS.parent) -> str:
     ]
     for row in rows:
         params = f"{row.params:,}" + (f" ({row.trainable:,})" if row.trainable != row.params else "")
-        params, macs = (params, _si(row.macs)) if row.complete else ("?", "?")
+        params, macs = (params, si(row.macs)) if row.complete else ("?", "?")
         link = row.path.relative_to(root).as_posix() if row.path.is_relative_to(root) else row.path.name
         lines.append(
             f"| [{row.name}](../{link}) | {row.input} | {row.layers} | {params} | {macs} | "

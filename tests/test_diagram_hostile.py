@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import netspec
 from netspec.diagram.dot import to_dot
+from netspec.diagram.dot_program import run_dot
 from netspec.diagram.mermaid import to_mermaid
-from netspec.diagram.render import run_dot
 from netspec.diagram.view import _shortcuts, build_view
 
 CONTROLS = "".join(map(chr, [*range(0x00, 0x20), *range(0x7F, 0xA0)]))

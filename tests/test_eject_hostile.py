@@ -75,7 +75,9 @@ def assert_inert(source: str, codec: str) -> None:
 
 @pytest.mark.parametrize("codec", sorted(LINE_BREAK))
 def test_a_hostile_optimizer_name_is_refused_before_eject(codec):
-    with pytest.raises(netspec.SpecError, match=r"(?s)hostile.yaml:10:\d+: 'train.optimizer.SGD.name': .* is not a valid name"):
+    with pytest.raises(
+        netspec.SpecError, match=r"(?s)hostile.yaml:10:\d+: 'train.optimizer.SGD.name': .* is not a valid name"
+    ):
         netspec.loads(hostile_spec(codec, positions=("opt",)), "hostile.yaml")
 
 

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from ..problems import Problem, SpecError
-from ..table import _bytes as fmt_bytes
+from ..units import fmt_bytes
 from .analyse import DTYPE_BYTES, Analysis, Row
 from .checks import _locate
 

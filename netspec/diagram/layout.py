@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 
 from .dot import quote
+from .dot_program import run_dot
 from .explore import ROOT, Tree, shape_label
 from .labels import params_text, shape_text
-from .render import run_dot
 
 CHAR = 6.62  # px per character of the page's 11 px monospace font (0.602 em)
 SMALL_CHAR = 6.02  # the 10 px figures line

@@ -1,7 +1,4 @@
-"""Writing a diagram to a file, the format chosen by the file's suffix; running Graphviz's `dot`.
-
-The `graphviz` package is imported only here, and only when `dot` has to run.
-"""
+"""Writing a diagram to a file, the format chosen by the file's suffix (dot_program runs Graphviz)."""
 
 from __future__ import annotations
 
@@ -9,21 +6,14 @@ import shutil
 from pathlib import Path
 
 from ..atomic import write_bytes
-from ..problems import NetspecBug, UsageError
+from ..problems import UsageError
 from .dot import to_dot
+from .dot_program import INSTALL_GRAPHVIZ, DotMissing, run_dot
 from .mermaid import to_mermaid
 from .view import build_view
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".html": "html"}
-INSTALL_GRAPHVIZ = (
-    "install Graphviz (Debian/Ubuntu: sudo apt install graphviz; macOS: brew install graphviz; "
-    "conda: conda install graphviz; Windows: winget install graphviz)"
-)
 PNG_DPI = 144
-
-
-class DotMissing(UsageError):
-    """Graphviz's `dot` program is not on PATH (exit code 2)."""
 
 
 def output_format(path: Path) -> str:
@@ -34,19 +24,6 @@ def output_format(path: Path) -> str:
             f"cannot write '{path}': unknown suffix '{path.suffix}'; use .svg, .png, .pdf, .dot, .mmd or .html"
         )
     return fmt
-
-
-def run_dot(source: str, fmt: str) -> bytes:
-    """Lay out and render DOT source with the `dot` program."""
-    if shutil.which("dot") is None:
-        raise DotMissing(f"Graphviz's `dot` program is not on PATH; {INSTALL_GRAPHVIZ}")
-    import graphviz  # noqa: PLC0415  (only the rendering edge needs it)
-
-    try:
-        return graphviz.pipe("dot", fmt, source.encode("utf-8"), quiet=True)
-    except graphviz.CalledProcessError as exc:
-        stderr = (exc.stderr or b"").decode("utf-8", "replace").strip()
-        raise NetspecBug(f"dot could not render netspec's own DOT source: {stderr}") from None
 
 
 def _write(path: Path, data: str | bytes) -> None:
@@ -65,7 +42,7 @@ def write_diagram(spec, path: Path, **options) -> str:
     """
     fmt = output_format(path)
     if fmt == "html":
-        from .html import page_html  # noqa: PLC0415  (the page's layouts run dot through this module)
+        from .html import page_html  # noqa: PLC0415  (the page and its layouts load only for .html)
 
         _write(path, page_html(spec, options.get("direction", "TB"), options.get("title")))
         return f"wrote {path} (interactive page, {len(spec.flat.layers)} layers)"

@@ -215,7 +215,11 @@ def folder(path: Path) -> Path | None:
 
 def read_folder(path: Path) -> dict:
     """The CIFAR batch files of an extracted folder by name (regular files within the size bound)."""
-    return {name: read_regular(path / name, BATCH_BYTES, "CIFAR batch file", where=f"--data {path}") for name in WANTED if (path / name).exists()}
+    return {
+        name: read_regular(path / name, BATCH_BYTES, "CIFAR batch file", where=f"--data {path}")
+        for name in WANTED
+        if (path / name).exists()
+    }
 
 
 def _check_size(size: int, where: str) -> None:
