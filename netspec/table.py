@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .compiler.analyse import Analysis
+from .compiler.limits import training_memory
 from .layers.base import fmt_shape
 from .units import fmt_bytes, si
 
@@ -63,7 +64,7 @@ def footer_lines(analysis: Analysis, batch_size: int | None, verified: bool) -> 
         ),
     ]
     if batch_size:
-        mem = analysis.training_memory(batch_size)
+        mem = training_memory(analysis, batch_size)
         missing = analysis.memory_unknown()
         at_least = "≥ " if missing else ""
         line = (
@@ -158,7 +159,7 @@ def as_dict(analysis: Analysis, batch_size: int | None = None, verified: bool = 
         out["training_memory"] = {
             "batch_size": batch_size,
             "optimizer": analysis.optimizer,
-            **analysis.training_memory(batch_size),
+            **training_memory(analysis, batch_size),
             "lower_bound": bool(analysis.memory_unknown()),
             "not_counted": analysis.memory_unknown(),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import netspec
+from netspec.compiler.limits import training_memory
 from netspec.layers import CORE
 
 ARTICLE = "specs/cifar_deep15.yaml"
@@ -29,7 +30,7 @@ def test_macs_are_derived_per_layer(article):
 
 
 def test_training_memory_estimate_is_the_sum_of_its_parts(article):
-    mem = article.training_memory(32)
+    mem = training_memory(article, 32)
     params = 1_071_542
     assert mem["weights"] == mem["gradients"] == 4 * params
     assert mem["optimizer"] == 2 * 4 * params  # Adam keeps two slots per weight

@@ -80,12 +80,6 @@ class Analysis:
     def complete(self) -> bool:
         return all(r.static for r in self.rows)
 
-    def training_memory(self, batch_size: int, precision: str | None = None) -> dict:
-        """Estimated bytes to train at this batch size (see compiler/limits.py); precision: train.precision."""
-        from .limits import training_memory
-
-        return training_memory(self, batch_size, precision or self.train.get("precision") or "float32")
-
     def memory_unknown(self) -> list[str]:
         """Layers that the memory estimate cannot count (weights or output size unknown): it is a lower bound."""
         return [r.name for r in self.rows if r.params is None or r.activations is None]

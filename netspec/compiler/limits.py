@@ -58,8 +58,11 @@ def optimizer_slots(optimizer) -> int:
     return rule(args) + _on(args, "use_ema")  # use_ema: one moving average per weight
 
 
-def training_memory(analysis: Analysis, batch_size: int, precision: str = "float32") -> dict:
-    """Estimated bytes to train at `batch_size`: weights, gradients, optimizer slots, activations, total."""
+def training_memory(analysis: Analysis, batch_size: int, precision: str | None = None) -> dict:
+    """Estimated bytes to train at `batch_size`: weights, gradients, optimizer slots, activations, total.
+
+    `precision` (float32, mixed_float16, mixed_bfloat16) defaults to the spec's train.precision."""
+    precision = precision or analysis.train.get("precision") or "float32"
     trainable = analysis.total("trainable")
     params = trainable + analysis.total("non_trainable")
     inputs = sum(
