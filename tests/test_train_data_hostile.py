@@ -15,6 +15,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from hostile.cases import assert_refused_within
 from hostile.data_cases import (
     CASES,
     LIMIT_RSS,
@@ -35,13 +36,7 @@ from netspec.train import cifar, data
 
 
 def _assert_refused(case, tmp_path, seconds: float, rss: int) -> None:
-    result = run_data_case(case, tmp_path, seconds)
-    assert result.code == case.code, (result.code, result.stderr[-2000:])
-    assert "Traceback" not in result.stdout + result.stderr
-    assert result.stderr.splitlines() == case.stderr(tmp_path)
-    assert result.cpu < seconds, f"{case.name}: {result.cpu:.2f} s of CPU"
-    assert result.wall < seconds, f"{case.name}: {result.wall:.2f} s wall"
-    assert result.rss < rss, f"{case.name}: {result.rss / 2**20:.0f} MiB peak RSS"
+    assert_refused_within(case, run_data_case(case, tmp_path, seconds), tmp_path, seconds, rss)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -86,6 +86,16 @@ def run_measured(args, cwd, env=None, timeout: float = 60) -> Measured:
         return Measured(code, out.read_text("utf-8", "replace"), err.read_text("utf-8", "replace"), wall, cpu, rss)
 
 
+def assert_refused_within(case: Case, result: Measured, directory: Path, seconds: float, rss: int) -> None:
+    """The run ended as `case` says (exit code, exact stderr lines, no traceback) within the time and memory bounds."""
+    assert result.code == case.code, (result.code, result.stderr[-2000:])
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.splitlines() == case.stderr(directory)
+    assert result.cpu < seconds, f"{case.name}: {result.cpu:.2f} s of CPU"
+    assert result.wall < seconds, f"{case.name}: {result.wall:.2f} s wall"
+    assert result.rss < rss, f"{case.name}: {result.rss / 2**20:.0f} MiB peak RSS"
+
+
 def run_case(case: Case, directory: Path, tries: int = 3) -> Measured:
     """Make the case's input and run it; a run over the time limit is retried (up to `tries` runs), fastest kept.
 
