@@ -14,6 +14,7 @@ import networkx as nx
 from ..layers import CORE, ShapeError, lookup
 from ..layers.base import fmt_shape
 from ..problems import Problem, SpecError
+from ..train_schema import optimizer_parts
 from .expand import FlatSpec
 from .graph import build_order
 from .numbers import check_count
@@ -86,8 +87,7 @@ class Analysis:
 
 
 def _optimizer_name(train: dict) -> str:
-    opt = train.get("optimizer", "Adam")
-    return next(iter(opt)) if isinstance(opt, dict) else str(opt)
+    return optimizer_parts(train.get("optimizer", "Adam"))[0]
 
 
 def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:

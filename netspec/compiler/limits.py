@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from ..problems import Problem, SpecError
+from ..train_schema import optimizer_parts
 from ..units import fmt_bytes
 from .analyse import DTYPE_BYTES, Analysis, Row
 from .checks import _locate
@@ -41,14 +42,6 @@ SLOTS = {
     "Ftrl": lambda a: 2,  # accumulators, linears
     "Lion": lambda a: 1,  # momentums
 }
-
-
-def optimizer_parts(optimizer) -> tuple[str, dict]:
-    """'Adam' or {Adam: {learning_rate: 1e-4}} -> ('Adam', {...})."""
-    if isinstance(optimizer, dict) and len(optimizer) == 1:
-        ((name, args),) = optimizer.items()
-        return str(name), dict(args or {})
-    return str(optimizer), {}
 
 
 def optimizer_slots(optimizer) -> int:
