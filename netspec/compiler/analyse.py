@@ -14,7 +14,7 @@ import networkx as nx
 from ..layers import CORE, ShapeError, lookup
 from ..layers.base import fmt_shape
 from ..problems import Problem, SpecError
-from ..train_schema import optimizer_parts
+from ..train_schema import default, optimizer_parts
 from .expand import FlatSpec
 from .graph import build_order
 from .numbers import check_count
@@ -87,7 +87,7 @@ class Analysis:
 
 
 def _optimizer_name(train: dict) -> str:
-    return optimizer_parts(train.get("optimizer", "Adam"))[0]
+    return optimizer_parts(train.get("optimizer", default("optimizer")))[0]
 
 
 def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:

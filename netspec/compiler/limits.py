@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from ..problems import Problem, SpecError
-from ..train_schema import optimizer_parts
+from ..train_schema import default, optimizer_parts
 from ..units import fmt_bytes
 from .analyse import DTYPE_BYTES, Analysis, Row
 from .checks import _locate
@@ -66,7 +66,7 @@ def training_memory(analysis: Analysis, batch_size: int, precision: str | None =
     memory = {
         "weights": 4 * params,
         "gradients": 4 * trainable,
-        "optimizer": 4 * trainable * optimizer_slots(analysis.train.get("optimizer", "Adam")),
+        "optimizer": 4 * trainable * optimizer_slots(analysis.train.get("optimizer", default("optimizer"))),
         "activations": batch_size * per_example,
     }
     memory["total"] = sum(memory.values())
