@@ -16,7 +16,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .compiler.expand import snake
+from .compiler.expand import Layer, snake
 from .compiler.names import MAX_LENGTH, default_name, is_name
 from .layers import CORE, REFUSED, lookup
 from .layers.base import LayerType
@@ -55,8 +55,8 @@ def from_config(config: dict) -> tuple[dict, list[str]]:
     defaults = _factor_defaults(model.layers)
     if defaults:
         data["defaults"] = defaults
-    data["layers"] = [_item(layer) for layer in model.layers]
-    if model.outputs != [model.layers[-1]["name"]]:
+    data["layers"] = [_item(layer, layer.name in model.kept) for layer in model.layers]
+    if model.outputs != [model.layers[-1].name]:
         data["outputs"] = model.outputs
     return data, warnings
 
@@ -167,12 +167,13 @@ def keras_app_config(name: str) -> dict:
 
 
 class _Model:
-    """A model config read into inputs, layer records in order, and outputs."""
+    """A model config read into inputs, layer records (compiler Layer) in order, and outputs."""
 
     def __init__(self, config: dict, warnings: list[str]):
         self.warnings = warnings
         self.inputs: dict = {}
-        self.layers: list[dict] = []
+        self.layers: list[Layer] = []
+        self.kept: set[str] = set()  # layer names the spec must write (not Keras-style automatic ones)
         self.rename: dict[str, str] = {}
         self.taken: set[str] = set()
         entries = config["layers"]
@@ -249,7 +250,7 @@ class _Model:
         args = _core_args(layer_type, cfg, keras_name) if layer_type.static else _opaque_args(cfg, keras_name)
         name = self.unique(keras_name)
         self.rename[keras_name] = name
-        self.layers.append({"type": layer_type.name, "args": args, "name": name, "inputs": sources, "core": layer_type})
+        self.layers.append(Layer(name, layer_type.name, args, sources, ()))
         return name
 
     def layer_type(self, entry: dict) -> LayerType:
@@ -279,15 +280,16 @@ class _Model:
         """Forget Keras-style automatic names (conv2d, conv2d_3) that nothing refers to by name."""
         # Like expand: a layer without inputs: reads the previous layer, or the spec's only input.
         prev = next(iter(self.inputs)) if len(self.inputs) == 1 else None
-        referenced = set(self.outputs) - {self.layers[-1]["name"]}
+        referenced = set(self.outputs) - {self.layers[-1].name}
         for layer in self.layers:
-            layer["explicit_inputs"] = layer["inputs"] != [prev]
-            if layer["explicit_inputs"]:
-                referenced.update(layer["inputs"])
-            prev = layer["name"]
+            layer.explicit_inputs = layer.inputs != [prev]
+            if layer.explicit_inputs:
+                referenced.update(layer.inputs)
+            prev = layer.name
         for layer in self.layers:
-            automatic = re.fullmatch(re.escape(snake(layer["type"])) + r"(_\d+)?", layer["name"])
-            layer["keep_name"] = not automatic or layer["name"] in referenced
+            automatic = re.fullmatch(re.escape(snake(layer.type)) + r"(_\d+)?", layer.name)
+            if not automatic or layer.name in referenced:
+                self.kept.add(layer.name)
 
 
 def fresh_name(base: str, taken: set) -> str:
@@ -308,18 +310,18 @@ def _entry_name(entry: dict) -> str:
     return (entry.get("config") or {}).get("name") or entry.get("name") or snake(entry.get("class_name", "layer"))
 
 
-def _chain_order(layers: list[dict], inputs: set[str]) -> list[dict]:
+def _chain_order(layers: list[Layer], inputs: set[str]) -> list[Layer]:
     """A topological order that follows chains: each layer's consumer comes next when it can,
     so that as few layers as possible need `inputs:`."""
     waiting = list(layers)
     done = set(inputs)
-    order: list[dict] = []
+    order: list[Layer] = []
     while waiting:
-        ready = [layer for layer in waiting if set(layer["inputs"]) <= done]
-        last = order[-1]["name"] if order else None
-        layer = next((r for r in ready if last in r["inputs"]), ready[0])
+        ready = [layer for layer in waiting if set(layer.inputs) <= done]
+        last = order[-1].name if order else None
+        layer = next((r for r in ready if last in r.inputs), ready[0])
         waiting.remove(layer)
-        done.add(layer["name"])
+        done.add(layer.name)
         order.append(layer)
     return order
 
@@ -450,27 +452,27 @@ def shared_arguments(layers) -> dict[str, dict]:
     return shared
 
 
-def _factor_defaults(layers: list[dict]) -> dict:
+def _factor_defaults(layers: list[Layer]) -> dict:
     """Move the values that every layer of a core type shares into defaults:."""
-    defaults = shared_arguments((layer["type"], layer["args"]) for layer in layers)
+    defaults = shared_arguments((layer.type, layer.args) for layer in layers)
     for layer in layers:
-        for key in defaults.get(layer["type"], ()):
-            del layer["args"][key]
+        for key in defaults.get(layer.type, ()):
+            del layer.args[key]
     return defaults
 
 
-def _item(layer: dict):
+def _item(layer: Layer, keep_name: bool):
     """One entry of the spec's layers: list, as short as it can be written."""
-    core, args = layer["core"], layer["args"]
+    positional, args = lookup(layer.type).positional, layer.args
     meta = {}
-    if layer["keep_name"]:
-        meta["name"] = layer["name"]
-    if layer["explicit_inputs"]:
-        meta["inputs"] = layer["inputs"][0] if len(layer["inputs"]) == 1 else layer["inputs"]
-    if core.positional and list(args) == [core.positional] and not isinstance(args[core.positional], dict):
-        body = args[core.positional]
+    if keep_name:
+        meta["name"] = layer.name
+    if layer.explicit_inputs:
+        meta["inputs"] = layer.inputs[0] if len(layer.inputs) == 1 else layer.inputs
+    if positional and list(args) == [positional] and not isinstance(args[positional], dict):
+        body = args[positional]
     else:
         body = args or ({} if meta else None)
     if body is None:
-        return layer["type"]
-    return {layer["type"]: body, **meta}
+        return layer.type
+    return {layer.type: body, **meta}

@@ -10,7 +10,7 @@ from .layers import CORE
 from .layers.registry import FILE_ARGS
 from .layers.wrappers import written
 from .plugins import LAYERS as PLUGIN_LAYERS
-from .problems import NetspecBug, Problem, SpecError
+from .problems import NetspecBug, SpecError
 from .tf_env import import_keras
 
 
@@ -32,18 +32,9 @@ def build_model(spec, verbose: bool = False, allow_files: bool = False):
         except (TypeError, ValueError) as exc:
             if layer.type in CORE:
                 raise NetspecBug(f"Keras rejected layer '{layer.name}' that netspec accepted: {exc}") from exc
-            where = spec.doc.problem(layer.origin, "")
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise SpecError(
-                [
-                    Problem(
-                        where.path,
-                        where.line,
-                        where.col,
-                        f"Keras cannot build layer '{layer.name}' ({layer.type}): {message}",
-                    )
-                ]
-            ) from None
+            message = f"Keras cannot build layer '{layer.name}' ({layer.type}): {message}"
+            raise SpecError([spec.doc.problem(layer.origin, message)]) from None
     inputs = [tensors[n] for n in flat.inputs]
     outputs = [tensors[n] for n in flat.outputs]
     return keras.Model(
@@ -60,13 +51,12 @@ def refuse_file_args(spec) -> None:
         for arg in FILE_ARGS.get(layer.type, ()):
             value = layer.args.get(arg)
             if isinstance(value, str):
-                where = spec.doc.problem(layer.arg_origins.get(arg, layer.type_origin), "")
                 message = (
                     f"{layer.type} argument '{arg}' of layer '{layer.name}' names a file ({value!r}), which Keras "
                     "would read into the model; a spec is data: write the values as a list, or pass --allow-files "
                     "to let Keras read the file"
                 )
-                problems.append(Problem(where.path, where.line, where.col, message))
+                problems.append(layer.problem(spec.doc, message, (arg,)))
     if problems:
         raise SpecError(problems)
 

@@ -25,8 +25,22 @@ def test_graph_is_the_layer_dag():
         "residual_1.bn_b",
         "residual_1.shortcut",
     ]
-    assert graph.nodes["residual_1.shortcut"]["params"] == 16 * 16
-    assert graph.nodes["residual_1.shortcut"]["block"] == "residual_1"
+    shortcut = graph.nodes["residual_1.shortcut"]["layer"]
+    assert shortcut.params == 16 * 16
+    assert shortcut.block == "residual_1"
+
+
+def test_one_record_per_layer_from_expansion_to_the_table():
+    """The graph's node holds the analysed record itself, the one the table prints and the diagram draws."""
+    spec = netspec.load(EXAMPLES / "residual_blocks.yaml")
+    rows = {row.name: row for row in spec.summary().rows}
+    for layer in spec.flat.layers:
+        node = spec.graph.nodes[layer.name]
+        assert set(node) == {"layer"}
+        assert node["layer"] is rows[layer.name]
+        assert node["layer"].origin == layer.origin and node["layer"].args == layer.args
+    assert spec.graph.nodes["input"]["layer"].kind == "input"
+    assert spec.graph.nodes["input"]["layer"].output_shape == tuple(spec.flat.inputs["input"]["shape"])
 
 
 def test_compiling_twice_gives_the_same_graph():

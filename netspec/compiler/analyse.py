@@ -1,13 +1,14 @@
 """Analyse stage: shapes, weights, MACs and memory of every layer, without TensorFlow.
 
-Results are recorded on the graph's nodes and returned as an Analysis.
+Each layer's record comes back as a copy with its figures filled in; the copy replaces the
+record on the graph's node, and the Analysis lists them in declaration order.
 MACs follow the convention in layers/base.py (FLOPs = 2 x MACs).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
@@ -15,51 +16,20 @@ from ..layers import CORE, ShapeError, lookup
 from ..layers.base import fmt_shape
 from ..problems import Problem, SpecError
 from ..train_schema import default, optimizer_parts
-from .expand import FlatSpec
-from .graph import build_order
+from .expand import FlatSpec, Layer
+from .graph import build_order, record
 from .numbers import check_count
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "uint8": 1}
 
 
 @dataclass
-class Row:
-    """One layer's static figures; None where only Keras can tell."""
-
-    name: str
-    type: str
-    inputs: list
-    output_shape: tuple | None
-    trainable: int | None
-    non_trainable: int | None
-    macs: int | None
-    label: str = ""
-    family: str = "other"
-    block: str | None = None
-
-    @property
-    def static(self) -> bool:
-        return self.output_shape is not None and self.trainable is not None
-
-    @property
-    def params(self) -> int | None:
-        return None if self.trainable is None else self.trainable + self.non_trainable
-
-    @property
-    def activations(self) -> int | None:
-        """Elements of this layer's output, per example."""
-        if self.output_shape is None or any(d is None for d in self.output_shape):
-            return None
-        return math.prod(self.output_shape)
-
-
-@dataclass
 class Analysis:
-    """Every layer's figures, in declaration order, with totals."""
+    """Every layer's analysed record, in declaration order (the table's rows), with totals."""
 
     name: str
     inputs: dict
-    rows: list
+    rows: list  # of Layer
     outputs: list
     optimizer: str = "Adam"
     dynamic: list = field(default_factory=list)
@@ -100,76 +70,63 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:
     for name, tensor in spec.inputs.items():
         too_large = check_count("its elements", math.prod(d or 1 for d in tensor["shape"]))
         if too_large:
-            path = ("input",) if "input" in spec.doc.data else ("inputs", name)
-            problems.append(spec.doc.problem((*path, "shape"), f"input '{name}': {too_large}"))
+            problems.append(spec.doc.problem((*spec.input_path(name), "shape"), f"input '{name}': {too_large}"))
     if problems:
         raise SpecError(problems)
-    rows = {}
+    analysed = {}
     for layer in build_order(spec, graph):
-        node = layer.name
-        data = graph.nodes[node]
-        sources = list(layer.inputs)  # duplicates kept: self-attention reads [x, x]
-        shapes = [graph.nodes[s].get("output_shape") for s in sources]
-        row = _analyse_layer(layer, shapes, spec, problems, infer)
-        row.inputs = sources
-        rows[node] = row
-        data.update(
-            output_shape=row.output_shape,
-            trainable=row.trainable,
-            non_trainable=row.non_trainable,
-            params=row.params,
-            macs=row.macs,
-            label=row.label,
-            family=row.family,
-        )
+        shapes = [record(graph, s).output_shape for s in layer.inputs]  # duplicates kept: self-attention reads [x, x]
+        analysed[layer.name] = graph.nodes[layer.name]["layer"] = _analyse_layer(layer, shapes, spec, problems, infer)
     if problems:
         raise SpecError(problems)
-    ordered = [rows[layer.name] for layer in spec.layers]
+    ordered = [analysed[layer.name] for layer in spec.layers]
     dynamic = [r.name for r in ordered if not r.static]
     return Analysis(
         spec.name, spec.inputs, ordered, list(spec.outputs), _optimizer_name(spec.train), dynamic, dict(spec.train)
     )
 
 
-def _analyse_layer(layer, shapes, spec, problems, infer=None) -> Row:
+def _analyse_layer(layer: Layer, shapes, spec, problems, infer=None) -> Layer:
+    """A copy of `layer` with its static figures (those Keras alone can tell stay None)."""
     core = CORE.get(layer.type)
     family = core.family if core else (lookup(layer.type).family if lookup(layer.type) else "other")
-    row = Row(layer.name, layer.type, [], None, None, None, None, family=family, block=layer.block)
+    blank = replace(layer, output_shape=None, trainable=None, non_trainable=None, macs=None, label="", family=family)
     if core is None:
         figures = infer(layer, shapes) if infer is not None else None
-        if figures is not None:
-            row.output_shape, row.trainable, row.non_trainable = figures
-        return row
+        if figures is None:
+            return blank
+        output_shape, trainable, non_trainable = figures
+        return replace(blank, output_shape=output_shape, trainable=trainable, non_trainable=non_trainable)
     args = core.with_defaults(layer.args)
     try:
-        row.label = core.label(args)
+        blank.label = core.label(args)
     except (KeyError, TypeError, ValueError):
-        row.label = ""
+        pass
     if any(s is None for s in shapes):
-        return row
+        return blank
     try:
         core.check_rank(shapes)
         out = core.shape(args, shapes)
         weights = core.weights(args, shapes)
         macs = core.macs(args, shapes, out)
     except ShapeError as exc:
-        where = spec.doc.problem(layer.type_origin, "")
-        message = _name_the_inputs(str(exc), layer, shapes)
-        problems.append(Problem(where.path, where.line, where.col, f"layer '{layer.name}': {message}"))
-        return row
-    row.output_shape = tuple(out)
-    row.trainable = sum(w.size for w in weights.values() if w.trainable)
-    row.non_trainable = sum(w.size for w in weights.values() if not w.trainable)
-    row.macs = macs
+        problems.append(layer.problem(spec.doc, f"layer '{layer.name}': {_name_the_inputs(str(exc), layer, shapes)}"))
+        return blank
+    row = replace(
+        blank,
+        output_shape=tuple(out),
+        trainable=sum(w.size for w in weights.values() if w.trainable),
+        non_trainable=sum(w.size for w in weights.values() if not w.trainable),
+        macs=macs,
+    )
     too_large = (
         check_count("its output's elements", row.activations)
-        or check_count("its parameters", row.trainable + row.non_trainable)
+        or check_count("its parameters", row.params)
         or check_count("its multiply-adds", macs)
     )
     if too_large:
-        where = spec.doc.problem(layer.type_origin, "")
-        problems.append(Problem(where.path, where.line, where.col, f"layer '{layer.name}': {too_large}"))
-        row.output_shape = row.trainable = row.non_trainable = row.macs = None  # unknown: no layer after it is checked
+        problems.append(layer.problem(spec.doc, f"layer '{layer.name}': {too_large}"))
+        return blank  # unknown: no layer after it is checked
     return row
 
 

@@ -12,19 +12,13 @@ from .validate import check_layer_args
 CODE_KEYS = {"module", "registered_name", "function", "fn", "__class__"}
 
 
-def _locate(spec: FlatSpec, layer, path=(), key=False) -> Problem:
-    if path and path[0] in layer.arg_origins:
-        return spec.doc.problem(layer.arg_origins[path[0]] + tuple(path[1:]), "", key)
-    return spec.doc.problem(layer.type_origin, "", key)
-
-
 def layer_arguments(spec: FlatSpec, graph) -> list[Problem]:
     """Each core layer's arguments match its registry schema (a block's, at the use that caused it)."""
     sited = []
     for layer in spec.layers:
         if layer.type in CORE:
             found = check_layer_args(
-                CORE[layer.type], layer.args, lambda p, key=False, lay=layer: _locate(spec, lay, p, key)
+                CORE[layer.type], layer.args, lambda p, key=False, lay=layer: lay.problem(spec.doc, "", p, key)
             )
             sited += [(problem, layer.site) for problem in found]
     return place(sited, spec.doc, instances_of(spec.layers))
@@ -37,15 +31,8 @@ def no_code_references(spec: FlatSpec, graph) -> list[Problem]:
         for arg, value in layer.args.items():
             bad = _code_key(value)
             if bad:
-                where = _locate(spec, layer, (arg,))
-                out.append(
-                    Problem(
-                        where.path,
-                        where.line,
-                        where.col,
-                        f"{layer.type} argument '{arg}' holds '{bad}', which would make Keras import code; specs hold data only",
-                    )
-                )
+                message = f"{layer.type} argument '{arg}' holds '{bad}', which would make Keras import code; specs hold data only"
+                out.append(layer.problem(spec.doc, message, (arg,)))
     return out
 
 
@@ -73,16 +60,9 @@ def unique_names(spec: FlatSpec, graph) -> list[Problem]:
     out = []
     for layer in spec.layers:
         if layer.name in seen:
-            where = spec.doc.problem(layer.origin + ("name",), "")
             first = f" (first used by {'an input' if seen[layer.name] is None else 'an earlier layer'})"
-            out.append(
-                Problem(
-                    where.path,
-                    where.line,
-                    where.col,
-                    f"layer name '{layer.name}' is used twice{first}; names must be unique",
-                )
-            )
+            message = f"layer name '{layer.name}' is used twice{first}; names must be unique"
+            out.append(spec.doc.problem(layer.origin + ("name",), message))
         seen[layer.name] = layer
     return out
 
@@ -96,25 +76,14 @@ def input_arity(spec: FlatSpec, graph) -> list[Problem]:
         if core is None or not layer.inputs:
             continue
         if core.merge and n < 2:
-            where = _locate(spec, layer)
-            out.append(
-                Problem(
-                    where.path,
-                    where.line,
-                    where.col,
-                    f"{layer.type} layer '{layer.name}' merges two or more inputs; received {n}. List them in inputs:",
-                )
-            )
+            message = f"{layer.type} layer '{layer.name}' merges two or more inputs; received {n}. List them in inputs:"
+            out.append(layer.problem(spec.doc, message))
         if not core.merge and n != 1:
-            where = spec.doc.problem(layer.origin + ("inputs",), "")
-            out.append(
-                Problem(
-                    where.path,
-                    where.line,
-                    where.col,
-                    f"{layer.type} layer '{layer.name}' takes one input; received {n} ({', '.join(layer.inputs)}). Merge them first with Add or Concatenate",
-                )
+            message = (
+                f"{layer.type} layer '{layer.name}' takes one input; received {n} ({', '.join(layer.inputs)}). "
+                "Merge them first with Add or Concatenate"
             )
+            out.append(spec.doc.problem(layer.origin + ("inputs",), message))
     return out
 
 
@@ -126,8 +95,7 @@ def no_cycles(spec: FlatSpec, graph) -> list[Problem]:
         return []
     names = [u for u, _ in cycle] + [cycle[0][0]]
     layer = next(lay for lay in spec.layers if lay.name == cycle[0][0])
-    where = spec.doc.problem(layer.origin + ("inputs",), "")
-    return [Problem(where.path, where.line, where.col, f"layers feed each other in a cycle: {' → '.join(names)}")]
+    return [spec.doc.problem(layer.origin + ("inputs",), f"layers feed each other in a cycle: {' → '.join(names)}")]
 
 
 def graph_ends(spec: FlatSpec, graph) -> list[Problem]:
@@ -143,13 +111,11 @@ def graph_ends(spec: FlatSpec, graph) -> list[Problem]:
     listed = isinstance(spec.doc.value_at(("outputs",)), list)
     seen: set = set()
     for j, name in enumerate(spec.outputs):
-        where = spec.doc.problem(("outputs", j) if listed else ("outputs",), "")
+        where = ("outputs", j) if listed else ("outputs",)
         if name in spec.inputs:
-            out.append(Problem(where.path, where.line, where.col, f"output '{name}' is an input; outputs are layers"))
+            out.append(spec.doc.problem(where, f"output '{name}' is an input; outputs are layers"))
         elif name in seen:
-            out.append(
-                Problem(where.path, where.line, where.col, f"output '{name}' is listed twice; list each output once")
-            )
+            out.append(spec.doc.problem(where, f"output '{name}' is listed twice; list each output once"))
         seen.add(name)
     feeding = set(spec.outputs)
     stack = list(feeding)
@@ -160,17 +126,15 @@ def graph_ends(spec: FlatSpec, graph) -> list[Problem]:
                 stack.append(source)
     for layer in spec.layers:
         if layer.name not in feeding:
-            where = _locate(spec, layer)
             message = (
                 f"layer '{layer.name}' feeds no output, so Keras would leave it out of the model; "
                 "list it (or a layer after it) in outputs:, or remove it"
             )
-            out.append(Problem(where.path, where.line, where.col, message))
+            out.append(layer.problem(spec.doc, message))
     for name in spec.inputs:
         if name not in feeding:
-            path = ("input",) if "input" in spec.doc.data else ("inputs", name)
             message = f"input '{name}' feeds no output; use it in a layer's inputs:, or remove it"
-            out.append(spec.doc.problem(path, message))
+            out.append(spec.doc.problem(spec.input_path(name), message))
     return out
 
 

@@ -1,31 +1,32 @@
 """Graph stage: the expanded spec as a networkx DiGraph (the IR every emitter reads).
 
-Nodes are input and layer names. A node's attributes: `kind` ("input" or
-"layer"), `type`, `args`, `block`, and after analysis `output_shape`,
-`params`, `trainable`, `non_trainable`, `macs`, `label`, `family`.
-Edges carry `index`, the position of the source among the target's inputs.
+Nodes are input and layer names. A node's one attribute, `layer`, is the layer's record
+(compiler/expand/record.Layer: type, arguments, block, and after analysis its shape,
+parameters, MACs, label and family). Edges carry `index`, the position of the source among
+the target's inputs.
 """
 
 from __future__ import annotations
 
 import networkx as nx
 
-from .expand import FlatSpec
+from .expand import FlatSpec, Layer
 
 
 def build_graph(spec: FlatSpec) -> nx.DiGraph:
     """The DAG of inputs and layers, in declaration order."""
     graph = nx.DiGraph(name=spec.name, outputs=list(spec.outputs))
-    for name, tensor in spec.inputs.items():
-        graph.add_node(
-            name, kind="input", type="Input", args=dict(tensor), block=None, output_shape=tuple(tensor["shape"])
-        )
-    for layer in spec.layers:
-        graph.add_node(layer.name, kind="layer", type=layer.type, args=layer.args, block=layer.block)
+    for record in [*spec.input_records(), *spec.layers]:
+        graph.add_node(record.name, layer=record)
     for layer in spec.layers:
         for index, source in enumerate(layer.inputs):
             graph.add_edge(source, layer.name, index=index)
     return graph
+
+
+def record(graph: nx.DiGraph, name: str) -> Layer:
+    """The record of layer or input `name` (analysed, once the graph has been through analysis)."""
+    return graph.nodes[name]["layer"]
 
 
 def ordered_inputs(graph: nx.DiGraph, node: str) -> list[str]:

@@ -15,11 +15,11 @@ import math
 import os
 from pathlib import Path
 
-from ..problems import Problem, SpecError
+from ..problems import SpecError
 from ..train_schema import default, optimizer_parts
 from ..units import fmt_bytes
-from .analyse import DTYPE_BYTES, Analysis, Row
-from .checks import _locate
+from .analyse import DTYPE_BYTES, Analysis
+from .expand import Layer
 
 CGROUP_LIMITS = (Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
 COMPUTE_BYTES = {"float32": 4, "mixed_float16": 2, "mixed_bfloat16": 2}
@@ -111,21 +111,19 @@ def check_memory(spec, batch_size: int | None = None, allow_large: bool = False,
         return
     what = "building this model" if batch_size is None else f"training this model at batch size {batch_size:,}"
     largest = _largest(spec.summary().rows)
-    if largest is None:
-        where = spec.doc.problem((), "")
-        about = ""
-    else:
-        layer = next(lay for lay in spec.flat.layers if lay.name == largest.name)
-        where = _locate(spec.flat, layer)
-        about = f"; the largest layer is '{largest.name}' ({largest.type}, {largest.params:,} parameters = {fmt_bytes(4 * largest.params)})"
+    about = "" if largest is None else f"; {_largest_text(largest)}"
     message = (
         f"{what} needs an estimated {fmt_bytes(need)} of memory, more than this machine's {fmt_bytes(available)}"
         f"{about}. Make it smaller, or pass --allow-large to try anyway"
     )
-    raise SpecError([Problem(where.path, where.line, where.col, message)])
+    raise SpecError([spec.doc.problem((), message) if largest is None else largest.problem(spec.doc, message)])
 
 
-def _largest(rows: list[Row]) -> Row | None:
+def _largest_text(layer: Layer) -> str:
+    return f"the largest layer is '{layer.name}' ({layer.type}, {layer.params:,} parameters = {fmt_bytes(4 * layer.params)})"
+
+
+def _largest(rows: list[Layer]) -> Layer | None:
     weighted = [r for r in rows if r.params]
     return max(weighted, key=lambda r: r.params) if weighted else None
 
@@ -144,12 +142,9 @@ def check_inferred_weights(spec, analysis, allow_large: bool = False) -> list[st
     if need <= available:
         return unchecked
     largest = _largest(analysis.rows)
-    layer = next(lay for lay in spec.flat.layers if lay.name == largest.name)
-    where = _locate(spec.flat, layer)
     message = (
         f"building this model needs {'at least ' if unchecked else ''}{fmt_bytes(need)} for its weights "
         f"(Keras' shape inference counted the layers without static rules), more than this machine's "
-        f"{fmt_bytes(available)}; the largest layer is '{largest.name}' ({largest.type}, {largest.params:,} "
-        f"parameters = {fmt_bytes(4 * largest.params)}). Make it smaller, or pass --allow-large to try anyway"
+        f"{fmt_bytes(available)}; {_largest_text(largest)}. Make it smaller, or pass --allow-large to try anyway"
     )
-    raise SpecError([Problem(where.path, where.line, where.col, message)])
+    raise SpecError([largest.problem(spec.doc, message)])

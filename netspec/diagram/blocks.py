@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ..compiler.graph import ordered_inputs
+from ..compiler.graph import ordered_inputs, record
 from .compact import chained
 from .nodes import Cluster, Node, add, signature
 
@@ -66,7 +66,7 @@ def _block_output_shape(box: Node, graph: nx.DiGraph):
     inside = set(box.members)
     leaving = [m for m in box.members if any(s not in inside for s in graph.successors(m))]
     last = leaving[-1] if leaving else box.members[-1]
-    return graph.nodes[last].get("output_shape")
+    return record(graph, last).output_shape
 
 
 def _instances(nodes: dict) -> dict:
@@ -137,8 +137,8 @@ def _cluster_label(name: str, block_types: dict, runs: dict, graph: nx.DiGraph) 
     if name not in runs:
         return local(name) + kind
     copies = runs[name]
-    last = graph.nodes[copies[-1][0]].get("block") or name
-    params = sum(graph.nodes[m].get("params") or 0 for copy in copies for m in copy)
+    last = record(graph, copies[-1][0]).block or name
+    params = sum(record(graph, m).params or 0 for copy in copies for m in copy)
     return f"{local(name)} … {local(last)} ×{len(copies)}{kind} · {params:,} params"
 
 

@@ -7,12 +7,11 @@ on the page is the ×N run of `--compact`. Every item records the figures the pa
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..compiler.graph import ordered_inputs
+from ..compiler.graph import ordered_inputs, record
 from ..layers import CORE
 from .blocks import instance_types, merge_block_runs
 from .compact import fold_into_previous, merge_runs
@@ -63,18 +62,16 @@ def _sum(a, b):
 def build_tree(spec) -> Tree:
     """Every layer and group of the spec, with each layer's chain of groups up to the root."""
     graph = spec.graph
-    rows = {row.name: row for row in spec.analysis.rows}
     run_of, runs = _layer_runs(spec)
     blockrun_of, blockruns = _block_runs(spec)
     block_types = instance_types(spec)
     items = {ROOT: Item(ROOT, "root", "", "block", "", [], None)}
     chains = {}
-    layers = {layer.name: layer for layer in spec.flat.layers}
-    for name in [*spec.flat.inputs, *layers]:
+    for name in [*spec.flat.inputs, *(layer.name for layer in spec.flat.layers)]:
         chain = [name]
         if name in run_of:
             chain.append(run_of[name])
-        instance = graph.nodes[name].get("block")
+        instance = record(graph, name).block
         while instance:
             chain.append(instance)
             if instance in blockrun_of:
@@ -84,7 +81,7 @@ def build_tree(spec) -> Tree:
         chains[name] = chain
         for child, parent in zip(reversed(chain[:-1]), reversed(chain[1:]), strict=True):
             if child not in items:
-                items[child] = _new_item(child, parent, spec, layers, rows, runs, blockruns, block_types)
+                items[child] = _new_item(child, parent, spec, runs, blockruns, block_types)
                 items[parent].children.append(child)
         for group in chain[1:]:
             _add_member(items[group], items[name])
@@ -117,15 +114,15 @@ def _block_runs(spec) -> tuple[dict, dict]:
     _, found = merge_block_runs(layer_nodes(spec), graph)
     blockrun_of, blockruns = {}, {}
     for first, copies in found.items():
-        last = graph.nodes[copies[-1][0]]["block"]
+        last = record(graph, copies[-1][0]).block
         run_id = f"{first} … {last}"
         blockruns[run_id] = len(copies)
         for copy in copies:
-            blockrun_of[graph.nodes[copy[0]]["block"]] = run_id
+            blockrun_of[record(graph, copy[0]).block] = run_id
     return blockrun_of, blockruns
 
 
-def _new_item(name, parent, spec, layers, rows, runs, blockruns, block_types) -> Item:
+def _new_item(name, parent, spec, runs, blockruns, block_types) -> Item:
     graph = spec.graph
     if name in runs:
         kind, count, _ = runs[name]
@@ -133,7 +130,7 @@ def _new_item(name, parent, spec, layers, rows, runs, blockruns, block_types) ->
             name,
             "run",
             f"{kind} ×{count}",
-            graph.nodes[name.split(" … ")[0]].get("family", "other"),
+            record(graph, name.split(" … ")[0]).family,
             "",
             [],
             parent,
@@ -153,38 +150,29 @@ def _new_item(name, parent, spec, layers, rows, runs, blockruns, block_types) ->
             count=blockruns[name],
             line=_block_line(spec, kind),
         )
-    if name not in graph.nodes or graph.nodes[name].get("kind") not in ("input", "layer"):
+    if name not in graph.nodes:
         kind = block_types.get(name, "block")
         return Item(name, "block", kind, "block", "", [], parent, line=_block_line(spec, kind))
-    data = graph.nodes[name]
+    layer = record(graph, name)
     sources = ordered_inputs(graph, name)
-    item = Item(
+    core = CORE.get(layer.type)
+    return Item(
         name,
-        data["kind"],
-        data["type"],
-        "input" if data["kind"] == "input" else data.get("family", "other"),
-        data.get("label") or "",
+        layer.kind,
+        layer.type,
+        layer.family,
+        layer.label,
         [],
         parent,
-        in_shape=graph.nodes[sources[0]].get("output_shape") if sources else None,
-        shape=data.get("output_shape"),
+        line=spec.doc.where(layer.type_origin or layer.origin, key=layer.kind == "layer")[0],
+        args=core.with_defaults(layer.args) if core else dict(layer.args),
+        in_shape=record(graph, sources[0]).output_shape if sources else None,
+        shape=layer.output_shape,
+        trainable=layer.trainable,
+        non_trainable=layer.non_trainable,
+        macs=layer.macs,
+        activation_bytes=None if layer.activations is None else 4 * layer.activations,
     )
-    if data["kind"] == "input":
-        item.args = dict(spec.flat.inputs[name])
-        item.line = spec.doc.where(("input",))[0] if "input" in spec.doc.data else spec.doc.where(("inputs", name))[0]
-        item.activation_bytes = _elements(item.shape, 4)
-        return item
-    row, layer = rows[name], layers[name]
-    core = CORE.get(layer.type)
-    item.args = core.with_defaults(layer.args) if core else dict(layer.args)
-    item.line = spec.doc.where(layer.type_origin or layer.origin, key=True)[0]
-    item.trainable, item.non_trainable, item.macs = row.trainable, row.non_trainable, row.macs
-    item.activation_bytes = None if row.activations is None else 4 * row.activations
-    return item
-
-
-def _elements(shape, size: int):
-    return None if shape is None or any(d is None for d in shape) else size * math.prod(shape)
 
 
 def _block_line(spec, kind: str) -> int | None:

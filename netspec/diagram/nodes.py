@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..compiler.graph import ordered_inputs
+from ..compiler.graph import ordered_inputs, record
 from ..layers import CORE
 
 
@@ -58,37 +58,36 @@ def layer_nodes(spec) -> dict:
     graph = spec.graph
     nodes = {}
     for name in [*spec.flat.inputs, *(layer.name for layer in spec.flat.layers)]:
-        data = graph.nodes[name]
+        layer = record(graph, name)
         sources = ordered_inputs(graph, name)
-        in_shape = graph.nodes[sources[0]].get("output_shape") if sources else None
         nodes[name] = Node(
             id=name,
-            kind=data["kind"],
-            type=data["type"],
-            family="input" if data["kind"] == "input" else data.get("family", "other"),
-            args=data.get("label") or _opaque_args(data),
+            kind=layer.kind,
+            type=layer.type,
+            family=layer.family,
+            args=layer.label or _opaque_args(layer),
             members=[name],
             heads=[name],
-            in_shape=in_shape,
-            shape=data.get("output_shape"),
-            params=0 if data["kind"] == "input" else data.get("params"),
-            block=data.get("block"),
+            in_shape=record(graph, sources[0]).output_shape if sources else None,
+            shape=layer.output_shape,
+            params=layer.params,
+            block=layer.block,
             signature=(signature(graph, name),),
         )
     return nodes
 
 
-def _opaque_args(data: dict) -> str:
+def _opaque_args(layer) -> str:
     """A layer without netspec rules (shapes come from Keras) shows its arguments as given."""
-    if data["kind"] != "layer" or data["type"] in CORE:
+    if layer.kind != "layer" or layer.type in CORE:
         return ""
-    text = ", ".join(f"{k}={json.dumps(v)}" for k, v in data.get("args", {}).items())
+    text = ", ".join(f"{k}={json.dumps(v)}" for k, v in layer.args.items())
     return text if len(text) <= 40 else text[:39] + "…"
 
 
 def signature(graph: nx.DiGraph, name: str) -> tuple:
-    data = graph.nodes[name]
-    return (data["type"], json.dumps(data.get("args", {}), sort_keys=True, default=str))
+    layer = record(graph, name)
+    return (layer.type, json.dumps(layer.args, sort_keys=True, default=str))
 
 
 def add(a, b):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..compiler.graph import ordered_inputs
+from ..compiler.graph import ordered_inputs, record
 from .blocks import block_clusters, collapse_instances, instance_types, merge_block_runs
 from .compact import fold_into_previous, merge_runs
 from .nodes import Edge, layer_nodes, owner_map
@@ -73,7 +73,7 @@ def _edges(nodes: dict, graph: nx.DiGraph, runs: dict) -> list[Edge]:
                     continue
                 seen.add(pair)
                 src = nodes[pair[0]]
-                tensor = graph.nodes[source].get("output_shape")
+                tensor = record(graph, source).output_shape
                 changed = src.kind == "input" or tensor != src.in_shape
                 edges.append(Edge(pair[0], pair[1], tensor if changed else None, (source, member) in shortcuts))
     return edges

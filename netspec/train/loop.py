@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import atomic
 from ..compiler import limits
+from ..compiler.graph import record
 from ..problems import SpecError, UsageError
 from ..train_schema import default
 from . import (
@@ -64,7 +65,7 @@ def model_io(spec) -> tuple[tuple, int]:
             f"{len(spec.flat.inputs)} and {len(spec.flat.outputs)}"
         )
     (tensor,) = spec.flat.inputs.values()
-    shape = spec.graph.nodes[spec.flat.outputs[0]].get("output_shape")
+    shape = record(spec.graph, spec.flat.outputs[0]).output_shape
     if not shape or shape[-1] is None:
         raise UsageError(f"netspec train cannot tell how many classes {spec.name}'s output has")
     return tuple(tensor["shape"]), int(shape[-1])

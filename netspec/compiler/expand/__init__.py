@@ -20,12 +20,12 @@ from .blocks import MAX_BLOCK_DEPTH, merge_defaults
 from .budget import MAX_BYTES, MAX_LAYERS, MAX_VALUES, Budget
 from .instantiate import Frame, Instantiator
 from .names import resolve_outputs, resolve_pending
-from .record import FlatLayer, FlatSpec, snake
+from .record import FlatSpec, Layer, snake
 from .sites import instances_of, place, place_named
 from .vars import scale_names, select_scale, substitute_vars
 
 __all__ = [
-    "FlatLayer",
+    "Layer",
     "FlatSpec",
     "MAX_BLOCK_DEPTH",
     "MAX_BYTES",

@@ -1,4 +1,4 @@
-"""Block instantiation, repeat and `when`: layer items become FlatLayer records, in order.
+"""Block instantiation, repeat and `when`: layer items become Layer records, in order.
 
 Each item is substituted once per copy (`${index}` and `${count}` visible under
 `repeat:`), its meta keys checked by validate, and then it is either absent
@@ -21,7 +21,7 @@ from ..validate import check_item
 from . import items as I
 from .blocks import MAX_BLOCK_DEPTH, arity_problem, declared_inputs, layers_per_use, merge_defaults
 from .budget import MAX_LAYERS, Budget, TooBig
-from .record import FlatLayer, snake
+from .record import Layer, snake
 from .shapes import Shapes
 
 
@@ -51,9 +51,9 @@ class Instantiator:
         self.sited: list[tuple[Problem, tuple]] = []  # (problem, the instance chain that met it)
         self.site: tuple = ()
         self.instances: dict[str, list[str]] = {}  # block name -> its instances, as they are made
-        self.layers: list[FlatLayer] = []
-        self.by_name: dict[str, FlatLayer] = {}
-        self.pending: list[tuple[FlatLayer, list, dict, tuple]] = []
+        self.layers: list[Layer] = []
+        self.by_name: dict[str, Layer] = {}
+        self.pending: list[tuple[Layer, list, dict, tuple]] = []
         self.taken = {item.get("name") for item in data["layers"] if isinstance(item, dict)} - {None}
         self.stack: list[str] = []
         self.sizes: dict[str, int] = {}
@@ -185,7 +185,7 @@ class Instantiator:
         arg_origins.update(origins)
         self.budget.add(args)
         name = name or self.auto_name(snake(layer_type.name), frame)
-        flat = FlatLayer(name, layer_type.name, args, [], path, arg_origins, frame.instance or block, refs is not None)
+        flat = Layer(name, layer_type.name, args, [], path, arg_origins, frame.instance or block, refs is not None)
         flat.type_origin, flat.site = key, frame.site
         self.layers.append(flat)
         self.by_name.setdefault(name, flat)
@@ -209,7 +209,7 @@ class Instantiator:
             if name not in self.taken:
                 return name
 
-    def bind(self, flat: FlatLayer, refs: list, frame: Frame, path) -> None:
+    def bind(self, flat: Layer, refs: list, frame: Frame, path) -> None:
         """Resolve the layer's inputs now when they are all defined, else after expansion (a forward name)."""
         if all(ref in frame.names for ref in refs):
             flat.inputs = [frame.names[ref] for ref in refs]

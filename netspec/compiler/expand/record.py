@@ -1,18 +1,26 @@
-"""The expanded spec: one record per layer (FlatLayer), in a FlatSpec every later stage reads."""
+"""The expanded spec: one record per layer (Layer), in a FlatSpec every later stage reads."""
 
 from __future__ import annotations
 
 import copy
 import functools
+import math
 import re
 from dataclasses import dataclass, field
 
+from ...problems import Problem
 from ..load import Document
 
 
 @dataclass
-class FlatLayer:
-    """One layer of the expanded spec, with the file positions it came from."""
+class Layer:
+    """One layer (or model input), the one record every stage reads and fills.
+
+    Expansion writes what the spec says (type, arguments, inputs, where each came from); the graph
+    holds the record on its node; analysis returns a copy with the static figures filled in (None
+    where only Keras can tell), and `netspec build` a copy with Keras' own; the table, the diagram,
+    the memory estimate and the Keras build all read these fields.
+    """
 
     name: str
     type: str
@@ -24,6 +32,53 @@ class FlatLayer:
     explicit_inputs: bool = False
     type_origin: tuple = ()  # where the type key is written: problems with the layer point here
     site: tuple = ()  # ((instance name, path of its use), ...) outermost first; () outside blocks
+    kind: str = "layer"  # "input" for a model input
+    # filled in by analysis
+    output_shape: tuple | None = None
+    trainable: int | None = None
+    non_trainable: int | None = None
+    macs: int | None = None
+    label: str = ""
+    family: str = "other"
+
+    @property
+    def static(self) -> bool:
+        return self.output_shape is not None and self.trainable is not None
+
+    @property
+    def params(self) -> int | None:
+        return None if self.trainable is None else self.trainable + self.non_trainable
+
+    @property
+    def activations(self) -> int | None:
+        """Elements of this layer's output, per example."""
+        if self.output_shape is None or any(d is None for d in self.output_shape):
+            return None
+        return math.prod(self.output_shape)
+
+    def problem(self, doc: Document, message: str, arg_path: tuple = (), key: bool = False) -> Problem:
+        """A problem of this layer, at the argument `arg_path` where it was written, else at its type key."""
+        if arg_path and arg_path[0] in self.arg_origins:
+            return doc.problem(self.arg_origins[arg_path[0]] + tuple(arg_path[1:]), message, key)
+        return doc.problem(self.type_origin or self.origin, message, key)
+
+
+def input_record(name: str, tensor: dict, origin: tuple) -> Layer:
+    """A model input as a record: its shape is known, it holds no weights and computes nothing."""
+    return Layer(
+        name,
+        "Input",
+        dict(tensor),
+        [],
+        origin,
+        type_origin=origin,
+        kind="input",
+        output_shape=tuple(tensor["shape"]),
+        trainable=0,
+        non_trainable=0,
+        macs=0,
+        family="input",
+    )
 
 
 @dataclass
@@ -37,6 +92,13 @@ class FlatSpec:
     outputs: list
     train: dict
     doc: Document
+
+    def input_path(self, name: str) -> tuple:
+        """Where input `name` is written: `input:` for a single input, else `inputs: {name: ...}`."""
+        return ("input",) if "input" in self.doc.data else ("inputs", name)
+
+    def input_records(self) -> list[Layer]:
+        return [input_record(name, tensor, self.input_path(name)) for name, tensor in self.inputs.items()]
 
     def to_data(self) -> dict:
         """The flat spec as plain data, ready to be written as YAML."""
@@ -54,7 +116,7 @@ class FlatSpec:
         return data
 
 
-def _layer_data(layer: FlatLayer) -> dict:
+def _layer_data(layer: Layer) -> dict:
     item = {layer.type: copy.deepcopy(layer.args), "name": layer.name}
     if layer.explicit_inputs:
         item["inputs"] = list(layer.inputs)

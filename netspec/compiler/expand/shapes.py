@@ -19,7 +19,7 @@ class Shapes:
     """
 
     def __init__(self, inputs: dict, layers: dict):
-        self.layers = layers  # name -> FlatLayer, filled as expansion emits them
+        self.layers = layers  # name -> Layer, filled as expansion emits them
         self.known: dict = {name: tuple(t["shape"]) for name, t in inputs.items()}
 
     def __call__(self, name: str):
