@@ -100,6 +100,27 @@ def test_expanding_twice_changes_nothing():
     assert dump_spec(netspec.loads(once).expanded()) == once
 
 
+def test_expanded_spec_names_an_input_that_is_not_the_layer_before():
+    """A nested block use with inputs: [in] (an Inception branch), or a layer after one left out by when:,
+    takes an input other than the layer before it: the flat spec must say so (it said nothing)."""
+    from netspec.yaml_dump import dump_spec
+
+    text = (
+        HEAD + "blocks:\n  unit:\n    params: {relu: true}\n    layers:\n"
+        "      - ReLU:\n        inputs: [in]\n        when: ${relu}\n      - Conv2D: {filters: 2, kernel_size: 1}\n"
+        "  branches:\n    layers:\n      - Conv2D: {filters: 4, kernel_size: 1}\n        name: a\n"
+        "      - unit:\n        inputs: [in]\n        name: b\n      - unit: {relu: false}\n        inputs: [in]\n"
+        "        name: c\n      - Concatenate:\n        inputs: [a, b, c]\n"
+        "layers:\n  - Conv2D: {filters: 3, kernel_size: 1}\n    name: stem\n  - branches\n"
+    )
+    once = dump_spec(netspec.loads(text).expanded())
+    assert "  name: branches_1.b.re_lu_1\n  inputs: [stem]\n" in once
+    assert "  name: branches_1.c.conv2d_1\n  inputs: [stem]\n" in once
+    again = netspec.loads(once)
+    assert dump_spec(again.expanded()) == once
+    assert again.summary().rows[-1].output_shape == (8, 8, 8)
+
+
 # ---- expressions ----
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import SPECS, assert_clean_failure, run_netspec
 
-# keras.applications.EfficientNetB0...B7(weights=None) and MobileNetV2(alpha=..., weights=None).count_params(),
-# as Keras 3.15 computes them (all fourteen built in one run here; the issue lists the same figures).
+# keras.applications.EfficientNetB0...B7(weights=None), MobileNetV2(alpha=..., weights=None) and
+# DenseNet121/169/201(weights=None).count_params(), as Keras 3.15 computes them (the issue lists the same figures).
 KERAS_COUNTS = {
     "efficientnet": {
         "b0": 5_330_571,
@@ -28,6 +28,11 @@ KERAS_COUNTS = {
         "alpha100": 3_538_984,
         "alpha130": 5_431_048,
         "alpha140": 6_156_712,
+    },
+    "densenet": {
+        "d121": 8_062_504,
+        "d169": 14_307_880,
+        "d201": 20_242_984,
     },
 }
 RESOLUTION = {"b0": 224, "b1": 240, "b2": 260, "b3": 300, "b4": 380, "b5": 456, "b6": 528, "b7": 600}
@@ -107,3 +112,16 @@ def test_a_width_multiplier_is_the_keras_application():
 
     ours = build_model(netspec.load(SPECS / "mobilenet_v2.yaml", scale="alpha035"))
     assert_same_model(ours, keras().applications.MobileNetV2(alpha=0.35, weights=None))
+
+
+@pytest.mark.keras
+@pytest.mark.parametrize("scale", ["d169", "d201"])
+def test_a_depth_scale_is_the_keras_application(scale):
+    """DenseNet169 and DenseNet201 layer for layer (DenseNet121, the default scale, is in test_zoo)."""
+    from test_import import assert_same_model, keras
+
+    import netspec
+    from netspec.keras_build import build_model
+
+    ours = build_model(netspec.load(SPECS / "densenet.yaml", scale=scale))
+    assert_same_model(ours, getattr(keras().applications, f"DenseNet{scale[1:]}")(weights=None))

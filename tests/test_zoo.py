@@ -23,12 +23,18 @@ PUBLISHED = {
     "resnet20_cifar": (272_474, 1_568),  # He et al. 2016: 0.27M
     "cifar_deep15": (1_071_542, 0),  # the article's model.summary()
     "efficientnet": (5_288_548, 42_023),  # keras.applications.EfficientNetB0 (its default scale): 5,330,571
+    "densenet": (7_978_856, 83_648),  # keras.applications.DenseNet121 (its default scale): 8,062,504
+    "inception_v3": (23_817_352, 34_432),  # keras.applications.InceptionV3: 23,851,784
+    "xception": (22_855_952, 54_528),  # keras.applications.Xception: 22,910,480
 }
 KERAS_APPLICATIONS = {
     "vgg16": "VGG16",
     "resnet50": "ResNet50",
     "mobilenet_v2": "MobileNetV2",
     "efficientnet": "EfficientNetB0",
+    "densenet": "DenseNet121",
+    "inception_v3": "InceptionV3",
+    "xception": "Xception",
 }
 
 

@@ -58,6 +58,7 @@ class Instantiator:
         self.stack: list[str] = []
         self.sizes: dict[str, int] = {}
         self.shapes = Shapes(inputs, self.by_name)
+        self.sole_input = next(iter(inputs)) if len(inputs) == 1 else None
         self.too_big = False
 
     def report(self, path, message, key=False, of_definition=False):
@@ -187,6 +188,9 @@ class Instantiator:
         name = name or self.auto_name(snake(layer_type.name), frame)
         flat = Layer(name, layer_type.name, args, [], path, arg_origins, frame.instance or block, refs is not None)
         flat.type_origin, flat.site = key, frame.site
+        # the flat spec omits inputs: only where they are what it implies, the layer before (or the sole input)
+        implied = self.layers[-1].name if self.layers else self.sole_input
+        flat.explicit_inputs = refs is not None or frame.prev != implied
         self.layers.append(flat)
         self.by_name.setdefault(name, flat)
         if refs is None:
