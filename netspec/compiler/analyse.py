@@ -18,6 +18,7 @@ from ..train_schema import default, optimizer_parts
 from .expand import FlatSpec
 from .graph import build_order
 from .numbers import check_count
+from .ports import initial_state_problem, shape_of
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "uint8": 1}
 
@@ -36,6 +37,7 @@ class Row:
     label: str = ""
     family: str = "other"
     block: str | None = None
+    state_shapes: dict = field(default_factory=dict)  # port -> shape of each further output (return_state)
 
     @property
     def static(self) -> bool:
@@ -47,10 +49,11 @@ class Row:
 
     @property
     def activations(self) -> int | None:
-        """Elements of this layer's output, per example."""
-        if self.output_shape is None or any(d is None for d in self.output_shape):
+        """Elements of this layer's outputs (the main one and any states), per example."""
+        shapes = [self.output_shape, *self.state_shapes.values()]
+        if any(s is None or any(d is None for d in s) for s in shapes):
             return None
-        return math.prod(self.output_shape)
+        return sum(math.prod(s) for s in shapes)
 
 
 @dataclass
@@ -109,7 +112,7 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:
         node = layer.name
         data = graph.nodes[node]
         sources = list(layer.inputs)  # duplicates kept: self-attention reads [x, x]
-        shapes = [graph.nodes[s].get("output_shape") for s in sources]
+        shapes = [shape_of(graph, s) for s in sources]
         row = _analyse_layer(layer, shapes, spec, problems, infer)
         row.inputs = sources
         rows[node] = row
@@ -121,6 +124,7 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:
             macs=row.macs,
             label=row.label,
             family=row.family,
+            state_shapes=row.state_shapes,
         )
     if problems:
         raise SpecError(problems)
@@ -147,17 +151,25 @@ def _analyse_layer(layer, shapes, spec, problems, infer=None) -> Row:
         row.label = ""
     if any(s is None for s in shapes):
         return row
+    states = core.states(args)
     try:
-        core.check_rank(shapes)
+        core.check_rank(shapes[:1] if states else shapes)  # the further inputs are the initial state
         out = core.shape(args, shapes)
         weights = core.weights(args, shapes)
         macs = core.macs(args, shapes, out)
+        state_shape = tuple(core.state_shape(args, shapes[:1])) if states else None
     except ShapeError as exc:
         where = spec.doc.problem(layer.type_origin, "")
         message = _name_the_inputs(str(exc), layer, shapes)
         problems.append(Problem(where.path, where.line, where.col, f"layer '{layer.name}': {message}"))
         return row
+    wrong_state = initial_state_problem(layer, shapes)
+    if wrong_state:
+        where = spec.doc.problem(layer.origin + ("inputs",), wrong_state)
+        problems.append(where)
+        return row
     row.output_shape = tuple(out)
+    row.state_shapes = {port: state_shape for port in core.ports(args)}
     row.trainable = sum(w.size for w in weights.values() if w.trainable)
     row.non_trainable = sum(w.size for w in weights.values() if not w.trainable)
     row.macs = macs

@@ -3,7 +3,9 @@
 Nodes are input and layer names. A node's attributes: `kind` ("input" or
 "layer"), `type`, `args`, `block`, and after analysis `output_shape`,
 `params`, `trainable`, `non_trainable`, `macs`, `label`, `family`.
-Edges carry `index`, the position of the source among the target's inputs.
+Edges carry `index`, the position of the source among the target's inputs, and `ports`: the
+source's outputs that the target reads, in order ("" for the main output, "h" for `enc:h`).
+Nodes with further outputs hold `state_shapes` (port -> shape) after analysis.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .expand import FlatSpec
+from .ports import split
 
 
 def build_graph(spec: FlatSpec) -> nx.DiGraph:
@@ -23,8 +26,10 @@ def build_graph(spec: FlatSpec) -> nx.DiGraph:
     for layer in spec.layers:
         graph.add_node(layer.name, kind="layer", type=layer.type, args=layer.args, block=layer.block)
     for layer in spec.layers:
-        for index, source in enumerate(layer.inputs):
-            graph.add_edge(source, layer.name, index=index)
+        for index, ref in enumerate(layer.inputs):
+            source, port = split(ref)
+            ports = graph.edges[source, layer.name]["ports"] if graph.has_edge(source, layer.name) else ()
+            graph.add_edge(source, layer.name, index=index, ports=(*ports, port))
     return graph
 
 
