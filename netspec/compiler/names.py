@@ -88,7 +88,7 @@ def name_problem(name, dotted: bool | str = False) -> str | None:
         return f"'{shown}' is reserved ({why}); choose another name"
     chars = "letters, digits, _ and -, parts joined by single dots" if dotted else "letters, digits, _ and -"
     if dotted == "ref":
-        chars += ", then :port for a further output"
+        return f"'{shown}' is not a valid reference (a name of {chars}, not starting with a digit; then :port for a further output)"
     return f"'{shown}' is not a valid name ({chars}; not starting with a digit)"
 
 

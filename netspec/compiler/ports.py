@@ -58,7 +58,8 @@ def port_problem(ref: str, layers: dict) -> str | None:
     message = f"names no output of {kind} '{name}' (its outputs: {listed})"
     states = states_of(layer) if layer is not None else ()
     if not ports and states:
-        return message + f"; add return_state: true to it for {', '.join(join(name, s) for s in states)}"
+        owner = f"its nested {next(iter(layer.args['layer']))}" if CORE[layer.type].nested_arg else "it"
+        return message + f"; add return_state: true to {owner} for {', '.join(join(name, s) for s in states)}"
     return message
 
 

@@ -99,7 +99,11 @@ def _rnn(name: str) -> LayerType:
         shape=shape,
         weights=weights,
         macs=macs,
-        label=lambda a: f"{a['units']}" + (", sequences" if a.get("return_sequences") else ""),
+        label=lambda a: (
+            f"{a['units']}"
+            + (", sequences" if a.get("return_sequences") else "")
+            + (", states" if a.get("return_state") else "")
+        ),
         ranks=(2,),
         states=lambda a: states(name),
         returns_state=_returns_state,
