@@ -48,7 +48,9 @@ def _common(gates: int) -> dict:
             "seed": A.SEED,
             "return_sequences": A.boolean("Output every step, not only the last.", default=False),
             "return_state": A.boolean(
-                "Also output the final states, named layer:h (and layer:c for LSTM and ConvLSTM).", default=False
+                "Also output the final state"
+                + (" and cell state, named layer:h and layer:c." if gates == 4 else ", named layer:h."),
+                default=False,
             ),
             "go_backwards": A.boolean("Read the sequence backwards.", default=False),
             "stateful": A.enum([False], "Not supported: a stateful layer needs a fixed batch size.", default=False),
@@ -89,8 +91,8 @@ def _rnn(name: str) -> LayerType:
         name=name,
         family="recurrent",
         doc=f"{name} over the time axis of (time, features) inputs. Output: the last step, or every step "
-        f"with return_sequences; return_state adds the final states {' and '.join(f'layer:{p}' for p in states(name))} "
-        "of shape (units,); "
+        f"with return_sequences; return_state adds the final state{'s' if gates == 4 else ''} "
+        f"{' and '.join(f'layer:{p}' for p in states(name))} of shape (units,); "
         "further inputs after the sequence are the initial state. "
         "MACs: steps x gates x units x (features + units); unknown for a variable number of steps.",
         args=args,
