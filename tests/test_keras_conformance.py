@@ -501,7 +501,9 @@ def test_states_and_initial_states_equal_keras(layer_type, args, shape):
     rows = {r.name: r for r in spec.summary().rows}
     assert list(rows["enc"].state_shapes) == list(ports) and not rows["dec"].state_shapes
     assert rows["dec"].params == rows["enc"].params  # the initial state adds no weights
-    _assert_matches_keras(spec)  # verified() compares every state's shape with Keras'
+    _assert_matches_keras(spec, imported=True)  # verified() compares every state's shape with Keras'
+    data, _ = from_config(build_model(spec).get_config())  # the importer maps output indices back to ports
+    assert data["outputs"] == text["outputs"] and data["layers"][-1]["inputs"] == ["y", *refs]
     scope: dict = {}
     exec(compile(eject(spec), "states.py", "exec"), scope)  # unpacks the states, passes initial_state=[...]
     assert scope["build_model"]().count_params() == spec.summary().exact("params")
