@@ -93,3 +93,28 @@ def test_build_and_ejected_script_agree_with_keras(tmp_path):
     count = "import runpy, sys; print(runpy.run_path(sys.argv[1])['build_model']().count_params())"
     ran = subprocess.run([sys.executable, "-c", count, str(script)], capture_output=True, text=True, timeout=300)
     assert ran.stdout.split()[-1] == "690778", ran.stderr
+
+
+def test_a_state_passed_to_a_block_has_its_shape(tmp_path):
+    spec = tmp_path / "shapes.yaml"
+    spec.write_text(
+        "netspec: 1\n"
+        "inputs: {src: {shape: [6, 4]}, tgt: {shape: [7, 4]}}\n"
+        "blocks:\n"
+        "  decoder:\n"
+        "    inputs: [seq, h, c]\n"
+        "    layers:\n"
+        "      - LSTM: {units: '${h.channels}', return_sequences: true}\n"
+        "        inputs: [seq, h, c]\n"
+        "      - Dense: '${c.shape[0] * 2}'\n"
+        "layers:\n"
+        "  - LSTM: {units: 5, return_state: true}\n"
+        "    name: enc\n"
+        "    inputs: src\n"
+        "  - decoder:\n"
+        "    inputs: [tgt, enc:h, enc:c]\n"
+    )
+    result = run_netspec("summary", spec, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    shapes = [row["output_shape"] for row in json.loads(result.stdout)["layers"]]
+    assert shapes == [[None, 5], [None, 7, 5], [None, 7, 10]]
