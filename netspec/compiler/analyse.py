@@ -165,8 +165,7 @@ def _analyse_layer(layer, shapes, spec, problems, infer=None) -> Row:
         return row
     wrong_state = initial_state_problem(layer, shapes)
     if wrong_state:
-        where = spec.doc.problem(layer.origin + ("inputs",), wrong_state)
-        problems.append(where)
+        problems.append(spec.doc.problem(layer.origin + ("inputs",), wrong_state))
         return row
     row.output_shape = tuple(out)
     row.state_shapes = {port: state_shape for port in core.ports(args)}
