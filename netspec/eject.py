@@ -20,6 +20,7 @@ import textwrap
 from . import __version__
 from .compiler.expand import snake
 from .compiler.graph import build_order
+from .compiler.ports import join, ports_of, states_of
 from .importer import fresh_name, shared_arguments
 from .layers import CORE
 from .layers.wrappers import written
@@ -161,14 +162,19 @@ def _build_function(spec, shared: dict, constants: dict) -> list[str]:
         following = [layers[i + 1].name] if i + 1 < len(layers) else []
         only_next = readers.get(layer.name, []) == following and (layer.name not in flat.outputs or not following)
         tensors[layer.name] = "x" if only_next else names.new(layer.name)
+        ports = [join(layer.name, port) for port in ports_of(layer)]
+        tensors.update({ref: names.new(ref) for ref in ports})
+        targets = ", ".join(tensors[ref] for ref in [layer.name, *ports])
         sources = [tensors[s] for s in layer.inputs]
         own = {k: v for k, v in layer.args.items() if k not in shared.get(layer.type, {})}
         args = {**_ordered(layer.type, own), "name": layer.name}
         core = CORE.get(layer.type)
         if core is not None and core.nested_arg in args:
             args[core.nested_arg] = _nested(args[core.nested_arg])
-        call = _call(_callee(layer.type), args, "    ", f"{tensors[layer.name]} = ", "", constants.get(layer.type, ""))
-        if core is not None and core.call == "query_value_key":
+        call = _call(_callee(layer.type), args, "    ", f"{targets} = ", "", constants.get(layer.type, ""))
+        if states_of(layer) and len(sources) > 1:
+            call[-1] += f"({sources[0]}, initial_state={_one_or_list(sources[1:], always=True)})"
+        elif core is not None and core.call == "query_value_key":
             call[-1] += f"({sources[0]}, {sources[1]}{f', key={sources[2]}' if len(sources) > 2 else ''})"
         else:
             call[-1] += f"({_one_or_list(sources)})"
@@ -193,8 +199,8 @@ def _nested(given: dict) -> _Code:
     return _Code(f"{_callee(type_name)}({', '.join(f'{k}={literal(v)}' for k, v in args.items())})")
 
 
-def _one_or_list(variables: list[str]) -> str:
-    return variables[0] if len(variables) == 1 else "[" + ", ".join(variables) + "]"
+def _one_or_list(variables: list[str], always: bool = False) -> str:
+    return variables[0] if len(variables) == 1 and not always else "[" + ", ".join(variables) + "]"
 
 
 def _compile_function(train: dict) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .compiler.expand import Layer, snake
 from .compiler.names import MAX_LENGTH, default_name, is_name
+from .compiler.ports import join, split
 from .layers import CORE, REFUSED, lookup
 from .layers.base import LayerType
 from .problems import SpecError, UsageError
@@ -175,6 +176,7 @@ class _Model:
         self.layers: list[Layer] = []
         self.kept: set[str] = set()  # layer names the spec must write (not Keras-style automatic ones)
         self.rename: dict[str, str] = {}
+        self.ports: dict[str, tuple] = {}  # Keras layer name -> its further outputs (a recurrent layer's states)
         self.taken: set[str] = set()
         entries = config["layers"]
         sequential = "input_layers" not in config
@@ -193,7 +195,9 @@ class _Model:
         if sequential:
             self.outputs = [prev]
         else:
-            self.outputs = [self.rename[ref[0]] for ref in _refs(config.get("output_layers"))]
+            self.outputs = [
+                self.ref(ref[0], ref[2], "the model's outputs") for ref in _refs(config.get("output_layers"))
+            ]
             self.layers = _chain_order(self.layers, set(self.inputs))
         self.drop_automatic_names()
 
@@ -220,23 +224,30 @@ class _Model:
             how = "never called" if not nodes else f"called {len(nodes)} times (shared weights)"
             raise UsageError(f"layer '{_entry_name(entry)}' is {how}; a spec layer is applied exactly once")
         args = nodes[0].get("args", [])
-        if any(_is_tensor(v) for v in (nodes[0].get("kwargs") or {}).values()):
+        kwargs = dict(nodes[0].get("kwargs") or {})
+        states = kwargs.pop("initial_state", None) or []  # a recurrent layer's further inputs
+        if any(_is_tensor(v) for v in kwargs.values()):
             raise UsageError(
                 f"layer '{_entry_name(entry)}' takes a tensor as a keyword argument; specs pass inputs only"
             )
         tensors = args[0] if len(args) == 1 and isinstance(args[0], list) else args
         out = []
-        for tensor in tensors:
+        for tensor in [*tensors, *states]:
             history = tensor.get("config", {}).get("keras_history") if isinstance(tensor, dict) else None
             if not history:
                 raise UsageError(f"layer '{_entry_name(entry)}' is called with a value that is not a tensor")
             source, _node, index = history
-            if index != 0:
-                raise UsageError(
-                    f"layer '{_entry_name(entry)}' takes output {index} of '{source}'; specs hold one output per layer"
-                )
-            out.append(self.rename[source])
+            out.append(self.ref(source, index, f"layer '{_entry_name(entry)}'"))
         return out
+
+    def ref(self, source: str, index: int, reader: str) -> str:
+        """The reference to output `index` of Keras layer `source`: its name, or name:port for a state."""
+        ports = self.ports.get(source, ())
+        if index == 0:
+            return self.rename[source]
+        if index > len(ports):
+            raise UsageError(f"{reader} takes output {index} of '{source}', which a spec cannot name")
+        return join(self.rename[source], ports[index - 1])
 
     def add_layer(self, entry: dict, layer_type: LayerType, sources: list[str]) -> str:
         cfg = dict(entry.get("config") or {})
@@ -250,6 +261,7 @@ class _Model:
         args = _core_args(layer_type, cfg, keras_name) if layer_type.static else _opaque_args(cfg, keras_name)
         name = self.unique(keras_name)
         self.rename[keras_name] = name
+        self.ports[keras_name] = layer_type.ports(layer_type.with_defaults(args)) if layer_type.static else ()
         self.layers.append(Layer(name, layer_type.name, args, sources, ()))
         return name
 
@@ -280,11 +292,11 @@ class _Model:
         """Forget Keras-style automatic names (conv2d, conv2d_3) that nothing refers to by name."""
         # Like expand: a layer without inputs: reads the previous layer, or the spec's only input.
         prev = next(iter(self.inputs)) if len(self.inputs) == 1 else None
-        referenced = set(self.outputs) - {self.layers[-1].name}
+        referenced = {split(ref)[0] for ref in self.outputs if ref != self.layers[-1].name}
         for layer in self.layers:
             layer.explicit_inputs = layer.inputs != [prev]
             if layer.explicit_inputs:
-                referenced.update(layer.inputs)
+                referenced.update(split(ref)[0] for ref in layer.inputs)
             prev = layer.name
         for layer in self.layers:
             automatic = re.fullmatch(re.escape(snake(layer.type)) + r"(_\d+)?", layer.name)
@@ -317,7 +329,7 @@ def _chain_order(layers: list[Layer], inputs: set[str]) -> list[Layer]:
     done = set(inputs)
     order: list[Layer] = []
     while waiting:
-        ready = [layer for layer in waiting if set(layer.inputs) <= done]
+        ready = [layer for layer in waiting if {split(ref)[0] for ref in layer.inputs} <= done]
         last = order[-1].name if order else None
         layer = next((r for r in ready if last in r.inputs), ready[0])
         waiting.remove(layer)
@@ -419,13 +431,16 @@ def _unwrapped(layer_type: LayerType, cfg: dict, name: str) -> dict:
     backward = cfg.pop("backward_layer", None)
     if backward is not None:
         mirrored = {**inner["config"], "go_backwards": not inner["config"].get("go_backwards", False)}
-        if {k: v for k, v in backward.get("config", {}).items() if k != "name"} != {
-            k: v for k, v in mirrored.items() if k != "name"
-        }:
+        if _without_name(backward.get("config", {}), name) != _without_name(mirrored, name):
             raise UsageError(f"layer '{name}' (Bidirectional) has its own backward layer, which a spec cannot hold")
     inner_args = _core_args(inner_type, inner["config"], name)
     cfg[layer_type.nested_arg] = {inner_type.name: inner_args}
     return cfg
+
+
+def _without_name(config: dict, where: str) -> dict:
+    """A layer config as data, without its name (or the object ids a saved model adds), for comparison."""
+    return {k: plain(v, f"layer '{where}'") for k, v in config.items() if k != "name"}
 
 
 def _accepts_int(schema: dict) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from .compiler.analyse import Analysis, analyse
 from .compiler.graph import build_order
+from .compiler.ports import join, ports_of
 from .layers import CORE
 from .layers.registry import FILE_ARGS
 from .layers.wrappers import written
@@ -28,7 +29,8 @@ def build_model(spec, verbose: bool = False, allow_files: bool = False):
         tensors[name] = keras.Input(shape=tuple(tensor["shape"]), dtype=tensor.get("dtype", "float32"), name=name)
     for layer in build_order(flat, spec.graph):
         try:
-            tensors[layer.name] = _apply(keras, layer, [tensors[s] for s in layer.inputs])
+            out = _apply(keras, layer, [tensors[s] for s in layer.inputs])
+            tensors.update(_named_outputs(layer, out))
         except (TypeError, ValueError) as exc:
             if layer.type in CORE:
                 raise NetspecBug(f"Keras rejected layer '{layer.name}' that netspec accepted: {exc}") from exc
@@ -71,8 +73,19 @@ def _apply(keras, layer, sources):
     keras_layer = keras_class(name=layer.name, **args)
     if core is not None and core.call == "query_value_key":
         return keras_layer(sources[0], sources[1], key=sources[2] if len(sources) > 2 else None)
+    if core is not None and core.states(core.with_defaults(layer.args)) and len(sources) > 1:
+        return keras_layer(sources[0], initial_state=sources[1:])
     merge = core.merge if core is not None else len(sources) > 1
     return keras_layer(sources if merge else sources[0])
+
+
+def _named_outputs(layer, out) -> dict:
+    """Reference -> tensor of a layer's outputs: its name for the main one, `name:port` for its states."""
+    ports = ports_of(layer)
+    if not ports:
+        return {layer.name: out}
+    main, *states = out
+    return {layer.name: main, **{join(layer.name, p): t for p, t in zip(ports, states, strict=True)}}
 
 
 def _nested_layer(keras, given: dict):
@@ -82,16 +95,32 @@ def _nested_layer(keras, given: dict):
 
 
 def keras_figures(model) -> dict:
-    """Per layer name: (output shape without batch, trainable, non-trainable) as Keras reports them."""
+    """Per layer name: (output shape without batch, trainable, non-trainable) as Keras reports them.
+
+    The shape is the main output's; `keras_state_shapes` gives a layer's further outputs.
+    """
     out = {}
     for layer in model.layers:
         if type(layer).__name__ == "InputLayer":
             continue
-        shape = tuple(layer.output.shape)[1:]
+        shape = tuple(_outputs(layer)[0].shape)[1:]
         trainable = sum(_size(w) for w in layer.trainable_weights)
         non_trainable = sum(_size(w) for w in layer.non_trainable_weights)
         out[layer.name] = (shape, trainable, non_trainable)
     return out
+
+
+def _outputs(layer) -> list:
+    return list(layer.output) if isinstance(layer.output, (list, tuple)) else [layer.output]
+
+
+def keras_state_shapes(model) -> dict:
+    """Per layer name with further outputs: the shapes (without batch) of those outputs, in order."""
+    return {
+        layer.name: [tuple(t.shape)[1:] for t in _outputs(layer)[1:]]
+        for layer in model.layers
+        if len(_outputs(layer)) > 1
+    }
 
 
 def _size(weight) -> int:
@@ -108,6 +137,7 @@ def verified(analysis: Analysis, model, spec=None) -> Analysis:
     shapes, so that their MACs are counted too.
     """
     figures = keras_figures(model)
+    states = keras_state_shapes(model)
     if spec is not None and analysis.dynamic:
         analysis = analyse(spec.flat, spec.graph.copy(), lambda layer, shapes: figures[layer.name])
         analysis.dynamic = [r for r in spec.summary().dynamic]
@@ -121,7 +151,17 @@ def verified(analysis: Analysis, model, spec=None) -> Analysis:
                 f"static analysis of layer '{row.name}' ({row.type}) says {row.output_shape}, "
                 f"{row.trainable}+{row.non_trainable} parameters; Keras says {shape}, {trainable}+{non_trainable}"
             )
-        rows.append(replace(row, output_shape=shape, trainable=trainable, non_trainable=non_trainable))
+        state_shapes = dict(zip(row.state_shapes, states.get(row.name, []), strict=False))
+        if row.static and row.type in CORE and list(row.state_shapes.values()) != states.get(row.name, []):
+            raise NetspecBug(
+                f"static analysis of layer '{row.name}' ({row.type}) says its states are {row.state_shapes}; "
+                f"Keras says {states.get(row.name, [])}"
+            )
+        rows.append(
+            replace(
+                row, output_shape=shape, trainable=trainable, non_trainable=non_trainable, state_shapes=state_shapes
+            )
+        )
     return Analysis(
         analysis.name,
         analysis.inputs,

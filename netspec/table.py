@@ -22,7 +22,14 @@ def _act(row) -> str:
 
 
 def _shape(row) -> str:
-    return "?" if row.output_shape is None else fmt_shape(row.output_shape)
+    """The main output's shape; a layer with return_state adds its states: (None, 64) + 2 states (None, 64)."""
+    if row.output_shape is None:
+        return "?"
+    states = list(row.state_shapes.values())
+    if not states:
+        return fmt_shape(row.output_shape)
+    shown = fmt_shape(states[0]) if len(set(states)) == 1 else " ".join(map(fmt_shape, states))
+    return f"{fmt_shape(row.output_shape)} + {len(states)} state{'s' if len(states) > 1 else ''} {shown}"
 
 
 def _names(names: list[str]) -> str:
@@ -50,7 +57,8 @@ def footer_lines(analysis: Analysis, batch_size: int | None, verified: bool) -> 
     macs_why = "without MACs (Keras reports none)" if verified else "without a static MAC count"
     count = lambda n, at_least: f"{at_least}{n:,}"  # noqa: E731
     lines = [
-        "Activations: bytes of one example's float32 output.",
+        "Activations: bytes of one example's float32 output"
+        + (" (with its states)." if any(r.state_shapes for r in analysis.rows) else "."),
         "Total params: "
         + _bound(analysis, "params", lambda n, at_least: f"{at_least}{n:,} ({at_least}{fmt_bytes(4 * n)})", until),
         f"Trainable params: {_bound(analysis, 'trainable', count, until)}",
@@ -142,6 +150,8 @@ def as_dict(analysis: Analysis, batch_size: int | None = None, verified: bool = 
                 "static": row.static if not verified else row.name not in analysis.dynamic,
             }
         )
+        if row.state_shapes:  # return_state: port -> shape, in Keras' output order
+            rows[-1]["state_shapes"] = {port: [None, *shape] for port, shape in row.state_shapes.items()}
     out = {
         "name": analysis.name,
         "verified_by_keras": verified,

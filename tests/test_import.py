@@ -245,3 +245,19 @@ def test_keras_file_imports_as_the_same_model(tmp_path):
     assert (warnings, summary) == ([], "8 layers, 61,706 parameters")
     assert "- Conv2D: {filters: 6}\n- {AveragePooling2D: 2}\n" in text
     assert_same_model(netspec.loads(text).to_keras(), library_model("lenet5"), same_names=True)
+
+
+@pytest.mark.keras
+def test_saved_encoder_decoder_imports_its_states_as_ports(tmp_path):
+    """A tensor index in an inbound node (and in the outputs) becomes the port; initial_state the further inputs."""
+    k = keras()
+    source, target = k.Input((7, 5), name="src"), k.Input((3, 5), name="tgt")
+    enc = k.layers.Bidirectional(k.layers.LSTM(4, return_state=True), name="enc")(source)
+    dec = k.layers.Bidirectional(k.layers.LSTM(4), name="dec")(target, initial_state=enc[1:])
+    k.Model([source, target], [dec, enc[4]]).save(tmp_path / "s2s.keras")
+    result = run_netspec("import", tmp_path / "s2s.keras", "-o", tmp_path / "s2s.yaml")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "s2s.yaml").read_text()
+    assert "inputs: [tgt, 'enc:forward_h', 'enc:forward_c', 'enc:backward_h', 'enc:backward_c']" in text
+    assert "outputs: [dec, 'enc:backward_c']" in text
+    assert netspec.loads(text).summary().exact("params") == k.models.load_model(tmp_path / "s2s.keras").count_params()

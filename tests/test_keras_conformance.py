@@ -457,3 +457,53 @@ def test_random_valid_sequence_specs_equal_keras(shape, body, head):
     except netspec.SpecError:
         assume(False)
     _assert_matches_keras(spec)
+
+
+# return_state and initial_state: an encoder whose states (all of them model outputs) start a decoder of its kind.
+STATE_CASES = [
+    ("SimpleRNN", {"units": 4}, [5, 3]),
+    ("LSTM", {"units": 6, "return_sequences": True}, [None, 4]),
+    ("GRU", {"units": 5, "reset_after": False}, [7, 3]),
+    ("ConvLSTM1D", {"filters": 3, "kernel_size": 3, "padding": "same"}, [4, 8, 2]),
+    ("ConvLSTM2D", {"filters": 4, "kernel_size": 3, "strides": 2, "return_sequences": True}, [3, 9, 9, 2]),
+    ("ConvLSTM3D", {"filters": 2, "kernel_size": 2}, [2, 4, 4, 4, 1]),
+    ("Bidirectional", {"layer": {"LSTM": {"units": 3}}}, [5, 8]),
+    ("Bidirectional", {"layer": {"GRU": {"units": 4}}, "merge_mode": "sum"}, [5, 8]),
+    ("Bidirectional", {"layer": {"SimpleRNN": {"units": 2, "return_sequences": True}}}, [None, 8]),
+]
+
+
+def _with_state(layer_type, args, returned: bool) -> dict:
+    """The arguments with return_state set (on the nested layer of a Bidirectional)."""
+    if layer_type == "Bidirectional":
+        ((inner, inner_args),) = args["layer"].items()
+        return {**args, "layer": {inner: {**inner_args, "return_state": returned}}}
+    return {**args, "return_state": returned}
+
+
+@pytest.mark.parametrize(
+    ("layer_type", "args", "shape"), STATE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(STATE_CASES)]
+)
+def test_states_and_initial_states_equal_keras(layer_type, args, shape):
+    encoder = _with_state(layer_type, args, True)
+    ports = CORE[layer_type].ports(CORE[layer_type].with_defaults(encoder))
+    refs = [f"enc:{p}" for p in ports]
+    text = {
+        "netspec": 1,
+        "inputs": {"x": {"shape": shape}, "y": {"shape": shape}},
+        "layers": [
+            {layer_type: encoder, "name": "enc", "inputs": "x"},
+            {layer_type: _with_state(layer_type, args, False), "name": "dec", "inputs": ["y", *refs]},
+        ],
+        "outputs": ["dec", "enc", *refs],
+    }
+    spec = netspec.loads(json.dumps(text))
+    rows = {r.name: r for r in spec.summary().rows}
+    assert list(rows["enc"].state_shapes) == list(ports) and not rows["dec"].state_shapes
+    assert rows["dec"].params == rows["enc"].params  # the initial state adds no weights
+    _assert_matches_keras(spec, imported=True)  # verified() compares every state's shape with Keras'
+    data, _ = from_config(build_model(spec).get_config())  # the importer maps output indices back to ports
+    assert data["outputs"] == text["outputs"] and data["layers"][-1]["inputs"] == ["y", *refs]
+    scope: dict = {}
+    exec(compile(eject(spec), "states.py", "exec"), scope)  # unpacks the states, passes initial_state=[...]
+    assert scope["build_model"]().count_params() == spec.summary().exact("params")

@@ -17,8 +17,9 @@ from ..layers.base import fmt_shape
 from ..problems import Problem, SpecError
 from ..train_schema import default, optimizer_parts
 from .expand import FlatSpec, Layer
-from .graph import build_order, record
+from .graph import build_order
 from .numbers import check_count
+from .ports import initial_state_problem, shape_of
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "uint8": 1}
 
@@ -75,7 +76,7 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:
         raise SpecError(problems)
     analysed = {}
     for layer in build_order(spec, graph):
-        shapes = [record(graph, s).output_shape for s in layer.inputs]  # duplicates kept: self-attention reads [x, x]
+        shapes = [shape_of(graph, s) for s in layer.inputs]  # duplicates kept: self-attention reads [x, x]
         analysed[layer.name] = graph.nodes[layer.name]["layer"] = _analyse_layer(layer, shapes, spec, problems, infer)
     if problems:
         raise SpecError(problems)
@@ -104,17 +105,24 @@ def _analyse_layer(layer: Layer, shapes, spec, problems, infer=None) -> Layer:
         pass
     if any(s is None for s in shapes):
         return blank
+    states = core.states(args)
     try:
-        core.check_rank(shapes)
+        core.check_rank(shapes[:1] if states else shapes)  # the further inputs are the initial state
         out = core.shape(args, shapes)
         weights = core.weights(args, shapes)
         macs = core.macs(args, shapes, out)
+        state_shape = tuple(core.state_shape(args, shapes[:1])) if states else None
     except ShapeError as exc:
         problems.append(layer.problem(spec.doc, f"layer '{layer.name}': {_name_the_inputs(str(exc), layer, shapes)}"))
+        return blank
+    wrong_state = initial_state_problem(layer, shapes)
+    if wrong_state:
+        problems.append(spec.doc.problem(layer.origin + ("inputs",), wrong_state))
         return blank
     row = replace(
         blank,
         output_shape=tuple(out),
+        state_shapes={port: state_shape for port in core.ports(args)},
         trainable=sum(w.size for w in weights.values() if w.trainable),
         non_trainable=sum(w.size for w in weights.values() if not w.trainable),
         macs=macs,

@@ -7,6 +7,7 @@ import networkx as nx
 from ..layers import CORE
 from ..problems import Problem
 from .expand import FlatSpec, instances_of, place
+from .ports import arity_problem, port_problem, split
 from .validate import check_layer_args
 
 CODE_KEYS = {"module", "registered_name", "function", "fn", "__class__"}
@@ -78,12 +79,37 @@ def input_arity(spec: FlatSpec, graph) -> list[Problem]:
         if core.merge and n < 2:
             message = f"{layer.type} layer '{layer.name}' merges two or more inputs; received {n}. List them in inputs:"
             out.append(layer.problem(spec.doc, message))
-        if not core.merge and n != 1:
+        if core.states(core.with_defaults(layer.args)):
+            wrong = arity_problem(layer)
+            if wrong:
+                out.append(spec.doc.problem(layer.origin + ("inputs",), wrong))
+        elif not core.merge and n != 1:
             message = (
                 f"{layer.type} layer '{layer.name}' takes one input; received {n} ({', '.join(layer.inputs)}). "
                 "Merge them first with Add or Concatenate"
             )
             out.append(spec.doc.problem(layer.origin + ("inputs",), message))
+    return out
+
+
+def ports_exist(spec: FlatSpec, graph) -> list[Problem]:
+    """A reference `layer:port` names one of the layer's further outputs (a state under return_state)."""
+    layers = {layer.name: layer for layer in spec.layers}
+    out = []
+    for layer in spec.layers:
+        for j, ref in enumerate(layer.inputs):
+            wrong = port_problem(ref, layers)
+            if wrong:
+                out.append(
+                    spec.doc.problem(
+                        layer.origin + ("inputs", j), f"layer '{layer.name}' takes input '{ref}', which {wrong}"
+                    )
+                )
+    listed = isinstance(spec.doc.value_at(("outputs",)), list)
+    for j, ref in enumerate(spec.outputs):
+        wrong = port_problem(ref, layers)
+        if wrong:
+            out.append(spec.doc.problem(("outputs", j) if listed else ("outputs",), f"output '{ref}' {wrong}"))
     return out
 
 
@@ -117,10 +143,10 @@ def graph_ends(spec: FlatSpec, graph) -> list[Problem]:
         elif name in seen:
             out.append(spec.doc.problem(where, f"output '{name}' is listed twice; list each output once"))
         seen.add(name)
-    feeding = set(spec.outputs)
+    feeding = {split(name)[0] for name in spec.outputs}
     stack = list(feeding)
     while stack:
-        for source in graph.predecessors(stack.pop()):
+        for source in graph.predecessors(split(stack.pop())[0]):
             if source not in feeding:
                 feeding.add(source)
                 stack.append(source)
@@ -139,7 +165,7 @@ def graph_ends(spec: FlatSpec, graph) -> list[Problem]:
 
 
 LAYER_CHECKS = [layer_arguments, no_code_references]
-GRAPH_CHECKS = [unique_names, input_arity, no_cycles, graph_ends]
+GRAPH_CHECKS = [unique_names, input_arity, ports_exist, no_cycles, graph_ends]
 
 
 def run_checks(spec: FlatSpec, graph=None) -> list[Problem]:

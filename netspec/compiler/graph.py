@@ -1,9 +1,10 @@
 """Graph stage: the expanded spec as a networkx DiGraph (the IR every emitter reads).
 
 Nodes are input and layer names. A node's one attribute, `layer`, is the layer's record
-(compiler/expand/record.Layer: type, arguments, block, and after analysis its shape,
-parameters, MACs, label and family). Edges carry `index`, the position of the source among
-the target's inputs.
+(compiler/expand/record.Layer: type, arguments, block, and after analysis its shape, the shapes
+of any further outputs (`state_shapes`), parameters, MACs, label and family). Edges carry
+`index`, the position of the source among the target's inputs, and `ports`: the source's
+outputs that the target reads, in order ("" for the main output, "h" for `enc:h`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .expand import FlatSpec, Layer
+from .ports import split
 
 
 def build_graph(spec: FlatSpec) -> nx.DiGraph:
@@ -19,8 +21,10 @@ def build_graph(spec: FlatSpec) -> nx.DiGraph:
     for record in [*spec.input_records(), *spec.layers]:
         graph.add_node(record.name, layer=record)
     for layer in spec.layers:
-        for index, source in enumerate(layer.inputs):
-            graph.add_edge(source, layer.name, index=index)
+        for index, ref in enumerate(layer.inputs):
+            source, port = split(ref)
+            ports = graph.edges[source, layer.name]["ports"] if graph.has_edge(source, layer.name) else ()
+            graph.add_edge(source, layer.name, index=index, ports=(*ports, port))
     return graph
 
 

@@ -4,7 +4,8 @@ A name becomes a folder (`build/<model name>/`) and appears in file contents, sc
 diagrams, so it must be a safe file name on every common file system: ASCII letters, digits,
 `_` and `-`, not starting with a digit; layer names and references may hold dots between
 such parts (block instances are written `instance.layer`), never a dot at the end (Windows
-drops it) or two in a row. At most MAX_LENGTH characters. Refused whatever their case:
+drops it) or two in a row. A reference (in `inputs:` and `outputs:`) may end in `:port`, one of
+a layer's further outputs (a recurrent layer's states: `enc:h`); a declared name has no colon. At most MAX_LENGTH characters. Refused whatever their case:
 `CURRENT` (the build folder's own file) and the names Windows reserves for devices (CON, NUL,
 COM1...). The whole string must match: a trailing line break is not allowed.
 
@@ -41,28 +42,42 @@ def _any_case(word: str) -> str:
 _NOT_RESERVED = "(?!(?:" + "|".join(_any_case(w) for w in RESERVED) + r")(?:\.|$))"
 SIMPLE_BODY = f"{_NOT_RESERVED}{_PART}"
 DOTTED_BODY = f"{_NOT_RESERVED}{_PART}(?:\\.{_DOTTED_PART})*"
+PORT = "[A-Za-z_][A-Za-z0-9_]*"
+REF_BODY = f"{DOTTED_BODY}(?::{PORT})?"
 SIMPLE_PATTERN = f"^{SIMPLE_BODY}$(?!\\n)"
 DOTTED_PATTERN = f"^{DOTTED_BODY}$(?!\\n)"
-PATTERNS = (SIMPLE_PATTERN, DOTTED_PATTERN)
+REF_PATTERN = f"^{REF_BODY}$(?!\\n)"
+PATTERNS = (SIMPLE_PATTERN, DOTTED_PATTERN, REF_PATTERN)
 SIMPLE = re.compile(SIMPLE_BODY)
 DOTTED = re.compile(DOTTED_BODY)
+REF = re.compile(REF_BODY)
 
 
-def schema(dotted: bool = False, **extra) -> dict:
-    """The JSON Schema of a name (a layer name or reference when `dotted`)."""
-    return {"type": "string", "pattern": DOTTED_PATTERN if dotted else SIMPLE_PATTERN, "maxLength": MAX_LENGTH, **extra}
+_FORMS = {False: (SIMPLE, SIMPLE_PATTERN), True: (DOTTED, DOTTED_PATTERN), "ref": (REF, REF_PATTERN)}
 
 
-def is_name(name, dotted: bool = False) -> bool:
-    return (
-        isinstance(name, str) and len(name) <= MAX_LENGTH and (DOTTED if dotted else SIMPLE).fullmatch(name) is not None
-    )
+def schema(dotted: bool | str = False, **extra) -> dict:
+    """The JSON Schema of a name (a layer name when `dotted`, a reference with its port when "ref")."""
+    return {"type": "string", "pattern": _FORMS[dotted][1], "maxLength": MAX_LENGTH, **extra}
 
 
-def name_problem(name, dotted: bool = False) -> str | None:
+def form_of(pattern: str) -> bool | str:
+    """The `dotted` form whose schema carries `pattern`."""
+    return next(form for form, (_, p) in _FORMS.items() if p == pattern)
+
+
+def is_name(name, dotted: bool | str = False) -> bool:
+    return isinstance(name, str) and len(name) <= MAX_LENGTH and _FORMS[dotted][0].fullmatch(name) is not None
+
+
+def name_problem(name, dotted: bool | str = False) -> str | None:
     """Why `name` is not a valid name, in words; None when it is one."""
     if is_name(name, dotted):
         return None
+    if dotted is True and isinstance(name, str) and is_name(name, "ref"):
+        return (
+            f"'{printable(name)}' holds a colon, which marks a layer's further output in a reference; a name has none"
+        )
     if not isinstance(name, str):
         return f"a name must be a string; received {name!r}"
     if len(name) > MAX_LENGTH:
@@ -72,6 +87,8 @@ def name_problem(name, dotted: bool = False) -> str | None:
         why = "the build folder's own file" if name.split(".")[0].upper() == "CURRENT" else "a device name on Windows"
         return f"'{shown}' is reserved ({why}); choose another name"
     chars = "letters, digits, _ and -, parts joined by single dots" if dotted else "letters, digits, _ and -"
+    if dotted == "ref":
+        return f"'{shown}' is not a valid reference (a name of {chars}, not starting with a digit; then :port for a further output)"
     return f"'{shown}' is not a valid name ({chars}; not starting with a digit)"
 
 

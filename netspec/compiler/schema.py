@@ -19,7 +19,8 @@ SCHEMA_ID = "https://netspec.dev/schema/netspec-1.json"
 META_KEYS = ("name", "inputs", "repeat", "block", "when")
 
 _NAME = names.schema()
-_REF_NAME = names.schema(dotted=True)
+_LAYER_NAME = names.schema(dotted=True)
+_REF_NAME = names.schema(dotted="ref")
 EXPR_PATTERN = r"\$\{"
 _EXPR = {"type": "string", "pattern": EXPR_PATTERN, "description": "A ${...} computed when the item is expanded."}
 _INPUT = {
@@ -56,7 +57,9 @@ def layer_envelope(check_args: bool = True, computed: bool = False) -> dict:
                 "type": "object",
                 "minProperties": 1,
                 "properties": {
-                    "name": meta({**_REF_NAME, "description": "Layer name (default: type_N, as Keras numbers them)."}),
+                    "name": meta(
+                        {**_LAYER_NAME, "description": "Layer name (default: type_N, as Keras numbers them)."}
+                    ),
                     "inputs": {
                         "anyOf": [_REF_NAME, {"type": "array", "items": _REF_NAME, "minItems": 1}],
                         "description": "Names of the layers or inputs feeding this one (default: the previous layer).",

@@ -18,7 +18,7 @@ from ..layers.base import LayerType
 from ..printable import printable
 from ..problems import Problem, did_you_mean
 from .load import Document
-from .names import DOTTED_PATTERN, PATTERNS, is_name, name_problem
+from .names import PATTERNS, form_of, is_name, name_problem
 from .schema import EXPR_PATTERN, META_KEYS, layer_envelope, spec_schema
 
 _TYPE_WORDS = {
@@ -84,9 +84,9 @@ def _item_key(item) -> str:
     if is_name(shaped.get("name"), dotted=True):
         shaped["name"] = "n"
     refs = shaped.get("inputs")
-    if is_name(refs, dotted=True):
+    if is_name(refs, dotted="ref"):
         shaped["inputs"] = "n"
-    elif isinstance(refs, list) and all(is_name(ref, dotted=True) for ref in refs):
+    elif isinstance(refs, list) and all(is_name(ref, dotted="ref") for ref in refs):
         shaped["inputs"] = ["n"] * min(len(refs), 2)  # the schema asks only for one name at least
     return _key(shaped)
 
@@ -253,7 +253,7 @@ def _explain(error, path, locate, subject_of, layer: LayerType | None = None) ->
         hint = _integer_hint(schema, inst)
         return [_stub(locate, path, f"{subject}: expected {_expected(schema)}; received {_kind(inst)}{hint}")]
     if v in ("pattern", "maxLength") and error.schema.get("pattern") in PATTERNS:
-        problem = name_problem(inst, dotted=error.schema["pattern"] == DOTTED_PATTERN)
+        problem = name_problem(inst, dotted=form_of(error.schema["pattern"]))
         if "propertyNames" in error.schema_path:  # the key itself is the name: point at it
             return [_stub(locate, path + (inst,), f"{subject}: {problem}", key=True)]
         return [_stub(locate, path, f"{subject}: {problem}")]

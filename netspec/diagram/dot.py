@@ -110,7 +110,9 @@ def _cluster(view: View, cluster: Cluster, depth: int) -> list[str]:
 
 def _edge(edge: Edge) -> str:
     attrs = []
-    if edge.shape is not None:
+    if edge.ports:
+        attrs.append(f"label={quote(' ' + edge.ports)}")
+    elif edge.shape is not None:
         attrs.append(f"label={quote(' ' + shape_text(edge.shape))}")
     if edge.skip:
         attrs.append(f'color="{SHORTCUT_COLOUR}", penwidth=1.5, weight=0')

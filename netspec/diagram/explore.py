@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..compiler.graph import ordered_inputs, record
+from ..compiler.ports import state_edges
 from ..layers import CORE
 from .blocks import instance_types, merge_block_runs
 from .compact import fold_into_previous, merge_runs
@@ -198,7 +199,8 @@ def _edges(graph, items: dict) -> list:
             src = items[source]
             changed = src.kind == "input" or src.shape != src.in_shape
             skip = any(_reaches(graph, order, s, target) for s in graph.successors(source) if s != target)
-            edges.append((source, target, src.shape if changed else None, skip))
+            ports = state_edges(graph, source, target)  # an initial state: labelled with its ports, not a shape
+            edges.append((source, target, ports or (src.shape if changed else None), skip))
     return edges
 
 
@@ -218,6 +220,9 @@ def _reaches(graph, order: dict, start: str, target: str) -> bool:
 
 
 def shape_label(shape) -> str:
+    """An edge's label: its tensor's shape, or the ports it carries (a string such as "h, c")."""
+    if isinstance(shape, str):
+        return shape
     return "" if shape is None else shape_text(shape)
 
 

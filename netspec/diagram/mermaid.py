@@ -45,6 +45,7 @@ def to_mermaid(view: View) -> str:
     shortcuts = []
     for i, edge in enumerate(view.edges):
         label = f'|"{shape_text(edge.shape)}"|' if edge.shape is not None else ""
+        label = f'|"{_text(edge.ports)}"|' if edge.ports else label
         lines.append(f"  {ids[edge.source]} -->{label} {ids[edge.target]}")
         if edge.skip:
             shortcuts.append(str(i))

@@ -44,6 +44,7 @@ class Edge:
     target: str
     shape: tuple | None  # set where the tensor's shape differs from what entered the source
     skip: bool  # a shortcut: the target is also reached through another path
+    ports: str = ""  # the source's further outputs it carries ("h, c" for an initial state), shown as its label
 
 
 @dataclass

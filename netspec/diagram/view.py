@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..compiler.graph import ordered_inputs, record
+from ..compiler.ports import state_edges
 from .blocks import block_clusters, collapse_instances, instance_types, merge_block_runs
 from .compact import fold_into_previous, merge_runs
 from .nodes import Edge, layer_nodes, owner_map
@@ -75,7 +76,9 @@ def _edges(nodes: dict, graph: nx.DiGraph, runs: dict) -> list[Edge]:
                 src = nodes[pair[0]]
                 tensor = record(graph, source).output_shape
                 changed = src.kind == "input" or tensor != src.in_shape
-                edges.append(Edge(pair[0], pair[1], tensor if changed else None, (source, member) in shortcuts))
+                ports = state_edges(graph, source, member)
+                shape = tensor if changed and not ports else None
+                edges.append(Edge(pair[0], pair[1], shape, (source, member) in shortcuts, ports))
     return edges
 
 

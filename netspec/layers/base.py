@@ -42,6 +42,10 @@ def _no_label(args: dict) -> str:
     return ""
 
 
+def _no_states(args: dict) -> tuple:
+    return ()
+
+
 @dataclass(frozen=True)
 class LayerType:
     """One registry entry: everything netspec knows about a Keras layer class."""
@@ -66,6 +70,15 @@ class LayerType:
     # "query_value_key": called as layer(query, value, key=key) on its 2 or 3 inputs (attention)
     call: str | None = None
     defs: Callable | None = None  # () -> the "$defs" that this layer's "$ref"s name (wrappers' nested layers)
+    # Recurrent layers: the names of the states (h, c) that further inputs set as the initial state
+    # (in this order) and that return_state adds as outputs `layer:h`; every state has one shape.
+    states: Callable[[dict], tuple] = _no_states
+    returns_state: Callable[[dict], bool] = lambda args: False
+    state_shape: Callable[[dict, list], Shape] | None = None
+
+    def ports(self, args: dict) -> tuple:
+        """The names of the layer's further outputs (its states under return_state), given its full arguments."""
+        return self.states(args) if self.returns_state(args) else ()
 
     def args_schema(self, standalone: bool = True) -> dict:
         """JSON Schema of this layer's argument mapping; `standalone` includes the `$defs` its refs name."""

@@ -1,8 +1,11 @@
 """Recurrent layers: SimpleRNN, LSTM, GRU and ConvLSTM1D/2D/3D over (time, ..., features) inputs.
 
-Each output is one tensor: the last step, or every step with `return_sequences`. `return_state`
-(which adds the final states as further outputs) is refused, because a spec's layer has one
-output that later layers name; `stateful` is refused because it needs a fixed batch size.
+The main output is the last step, or every step with `return_sequences`. Each layer has states:
+`h` (and `c` for LSTM and ConvLSTM), each of shape (units,), or for ConvLSTM the output's spatial
+shape with `filters` channels. With `return_state` they are further outputs that a reference
+names with a colon, `enc:h`; given as further inputs after the sequence, they are the layer's
+initial state (`inputs: [x, enc:h, enc:c]`). States change neither parameters nor MACs.
+`stateful` is refused because it needs a fixed batch size.
 """
 
 from __future__ import annotations
@@ -14,6 +17,15 @@ from .base import LayerType, Weight, ntuple, prod
 from .conv import channels, spatial
 
 GATES = {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}
+
+
+def states(name: str) -> tuple:
+    """The state names of a recurrent layer type, in Keras' order ([output, h, c] for LSTM)."""
+    return ("h", "c") if "LSTM" in name else ("h",)
+
+
+def _returns_state(a: dict) -> bool:
+    return bool(a.get("return_state"))
 
 
 def _activation(default: str, doc: str) -> dict:
@@ -35,8 +47,10 @@ def _common(gates: int) -> dict:
             "recurrent_dropout": A.rate("Dropout of the recurrent state.", default=0.0),
             "seed": A.SEED,
             "return_sequences": A.boolean("Output every step, not only the last.", default=False),
-            "return_state": A.enum(
-                [False], "Not supported: a spec's layer has one output (the final states would be more).", default=False
+            "return_state": A.boolean(
+                "Also output the final state"
+                + (" and cell state, named layer:h and layer:c." if gates == 4 else ", named layer:h."),
+                default=False,
             ),
             "go_backwards": A.boolean("Read the sequence backwards.", default=False),
             "stateful": A.enum([False], "Not supported: a stateful layer needs a fixed batch size.", default=False),
@@ -76,8 +90,10 @@ def _rnn(name: str) -> LayerType:
     return LayerType(
         name=name,
         family="recurrent",
-        doc=f"{name} over the time axis of (time, features) inputs. One output: the last step, or every step "
-        "with return_sequences (return_state is not supported: a spec's layer has one output). "
+        doc=f"{name} over the time axis of (time, features) inputs. Output: the last step, or every step "
+        f"with return_sequences; return_state adds the final state{'s' if gates == 4 else ''} "
+        f"{' and '.join(f'layer:{p}' for p in states(name))} of shape (units,); "
+        "further inputs after the sequence are the initial state. "
         "MACs: steps x gates x units x (features + units); unknown for a variable number of steps.",
         args=args,
         required=("units",),
@@ -85,8 +101,15 @@ def _rnn(name: str) -> LayerType:
         shape=shape,
         weights=weights,
         macs=macs,
-        label=lambda a: f"{a['units']}" + (", sequences" if a.get("return_sequences") else ""),
+        label=lambda a: (
+            f"{a['units']}"
+            + (", sequences" if a.get("return_sequences") else "")
+            + (", states" if a.get("return_state") else "")
+        ),
         ranks=(2,),
+        states=lambda a: states(name),
+        returns_state=_returns_state,
+        state_shape=lambda a, inputs: (a["units"],),
     )
 
 
@@ -98,6 +121,9 @@ def _conv_lstm(n: int) -> LayerType:
         channels(name, x)
         out = (*spatial(a, x[1:], n, name), a["filters"])
         return (x[0], *out) if a["return_sequences"] else out
+
+    def state_shape(a, inputs):
+        return (*spatial(a, inputs[0][1:], n, name), a["filters"])
 
     def weights(a, inputs):
         k, c, f = ntuple(a["kernel_size"], n), inputs[0][-1], a["filters"]
@@ -116,7 +142,9 @@ def _conv_lstm(n: int) -> LayerType:
     return LayerType(
         name=name,
         family="recurrent",
-        doc=f"LSTM whose gates are {n}-D convolutions, over (time, {n} spatial axes, channels) inputs.",
+        doc=f"LSTM whose gates are {n}-D convolutions, over (time, {n} spatial axes, channels) inputs. "
+        "return_state adds the final states layer:h and layer:c (the last step's shape); further inputs "
+        "after the sequence are the initial state.",
         args={
             "filters": A.pos_int("Channels of the output and state."),
             "kernel_size": A.int_or_tuple(n, "Window size."),
@@ -132,6 +160,9 @@ def _conv_lstm(n: int) -> LayerType:
         macs=macs,
         label=lambda a: f"{a['filters']}, " + "×".join(map(str, ntuple(a["kernel_size"], n))),
         ranks=(n + 2,),
+        states=lambda a: states(name),
+        returns_state=_returns_state,
+        state_shape=state_shape,
     )
 
 

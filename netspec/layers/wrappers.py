@@ -65,6 +65,18 @@ def bidirectional(table: dict) -> LayerType:
         inner = _inner_figures(table, a, inputs[0])[4]
         return None if inner is None else 2 * inner
 
+    def states(a):
+        inner, args = nested(table, a["layer"])
+        return tuple(f"{way}_{state}" for way in ("forward", "backward") for state in inner.states(args))
+
+    def returns_state(a):
+        inner, args = nested(table, a["layer"])
+        return inner.returns_state(args)
+
+    def state_shape(a, inputs):
+        inner, args = nested(table, a["layer"])
+        return inner.state_shape(args, inputs[:1])
+
     merge_mode = A.enum(["concat", "sum", "mul", "ave"], "How the two directions are merged.", default="concat")
     return _wrapper(
         table,
@@ -72,11 +84,17 @@ def bidirectional(table: dict) -> LayerType:
         LayerType(
             name="Bidirectional",
             family="recurrent",
-            doc="Runs a recurrent layer forwards and a copy backwards, and merges their outputs.",
+            doc="Runs a recurrent layer forwards and a copy backwards, and merges their outputs. With the "
+            "nested layer's return_state the states are further outputs layer:forward_h, (layer:forward_c,) "
+            "layer:backward_h (, layer:backward_c); further inputs after the sequence are the initial states, "
+            "forward then backward.",
             args={"layer": "The recurrent layer, e.g. {LSTM: {units: 64}}.", "merge_mode": merge_mode},
             shape=shape,
             weights=weights,
             macs=macs,
+            states=states,
+            returns_state=returns_state,
+            state_shape=state_shape,
         ),
     )
 

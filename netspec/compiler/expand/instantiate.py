@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ...layers import lookup
 from ...problems import Problem, did_you_mean
 from ..load import Document
+from ..ports import resolve
 from ..schema import META_KEYS
 from ..substitute import Scope, Tensor, substitute
 from ..validate import check_item
@@ -215,15 +216,17 @@ class Instantiator:
 
     def bind(self, flat: Layer, refs: list, frame: Frame, path) -> None:
         """Resolve the layer's inputs now when they are all defined, else after expansion (a forward name)."""
-        if all(ref in frame.names for ref in refs):
-            flat.inputs = [frame.names[ref] for ref in refs]
+        targets = [resolve(ref, frame.names.get) for ref in refs]
+        if None not in targets:
+            flat.inputs = targets
         else:
             flat.inputs = None
             self.pending.append((flat, refs, frame.names, path))
 
     def resolve_now(self, ref, frame: Frame, path):
-        if ref in frame.names:
-            return frame.names[ref]
+        target = resolve(ref, frame.names.get)
+        if target is not None:
+            return target
         hint = did_you_mean(ref, frame.names)
         self.report(path + ("inputs",), f"input '{ref}' is not defined before this block.{hint}")
         return None

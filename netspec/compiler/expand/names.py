@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...problems import Problem, did_you_mean
 from ..load import Document
+from ..ports import resolve, split
 
 
 def resolve_pending(pending: list, layers: list, doc: Document) -> list[tuple[Problem, tuple]]:
@@ -16,14 +17,14 @@ def resolve_pending(pending: list, layers: list, doc: Document) -> list[tuple[Pr
     for flat, refs, scope, path in pending:
         resolved = []
         for j, ref in enumerate(refs):
-            target = scope.get(ref)
-            if target is None and flat.block is None and ref in names:
+            target = resolve(ref, scope.get)
+            if target is None and flat.block is None and split(ref)[0] in names:
                 target = ref
             if target is None:
                 where = " in this block (use 'in' for the block's input)" if flat.block else ""
                 message = f"layer '{flat.name}' takes input '{ref}', which names no layer or input{where}."
                 # a single `inputs: name` has no item position; where() falls back to the key's value
-                problem = doc.problem(path + ("inputs", j), message + did_you_mean(ref, list(scope)))
+                problem = doc.problem(path + ("inputs", j), message + did_you_mean(split(ref)[0], list(scope)))
                 problems.append((problem, flat.site))
             else:
                 resolved.append(target)
@@ -41,7 +42,7 @@ def resolve_outputs(data: dict, doc: Document, layers: list, inputs: dict, top_n
     top = {layer.name for layer in layers} | set(inputs)
     resolved, problems = [], []
     for j, ref in enumerate(outputs):
-        target = ref if ref in top else top_names.get(ref)
+        target = ref if split(ref)[0] in top else resolve(ref, top_names.get)
         if target is None:
             message = f"output '{ref}' names no layer.{did_you_mean(ref, sorted(top))}"
             problems.append(doc.problem(("outputs", j) if listed else ("outputs",), message))

@@ -35,6 +35,7 @@ class Layer:
     kind: str = "layer"  # "input" for a model input
     # filled in by analysis
     output_shape: tuple | None = None
+    state_shapes: dict = field(default_factory=dict)  # port -> shape of each further output (return_state)
     trainable: int | None = None
     non_trainable: int | None = None
     macs: int | None = None
@@ -51,10 +52,11 @@ class Layer:
 
     @property
     def activations(self) -> int | None:
-        """Elements of this layer's output, per example."""
-        if self.output_shape is None or any(d is None for d in self.output_shape):
+        """Elements of this layer's outputs (the main one and any states), per example."""
+        shapes = [self.output_shape, *self.state_shapes.values()]
+        if any(s is None or any(d is None for d in s) for s in shapes):
             return None
-        return math.prod(self.output_shape)
+        return sum(math.prod(s) for s in shapes)
 
     def problem(self, doc: Document, message: str, arg_path: tuple = (), key: bool = False) -> Problem:
         """A problem of this layer, at the argument `arg_path` where it was written, else at its type key."""

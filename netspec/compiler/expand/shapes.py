@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...layers import CORE, ShapeError
+from ..ports import split
 from ..validate import check_layer_args
 
 
@@ -29,6 +30,14 @@ class Shapes:
             if current in self.known:
                 stack.pop()
                 continue
+            base, port = split(current)
+            if port:  # a state: known once its layer's output is
+                if base not in self.known:
+                    stack.append(base)
+                    continue
+                self.known[current] = self._state(base, port)
+                stack.pop()
+                continue
             layer = self.layers.get(current)
             if layer is None or layer.inputs is None:
                 self.known[current] = f"'{current}' takes an input named later in the spec"
@@ -41,6 +50,16 @@ class Shapes:
             stack.pop()
         return self.known[name]
 
+    def _state(self, name: str, port: str):
+        layer, out = self.layers.get(name), self.known[name]
+        if isinstance(out, str) or layer is None:
+            return out if isinstance(out, str) else f"input '{name}' has no output '{port}'"
+        core = CORE[layer.type]
+        args = core.with_defaults(layer.args)
+        if port not in core.ports(args):
+            return f"layer '{name}' has no output '{port}'"
+        return tuple(core.state_shape(args, [self.known[layer.inputs[0]]]))
+
     @staticmethod
     def _rule(layer, shapes):
         for shape in shapes:
@@ -52,7 +71,8 @@ class Shapes:
         if check_layer_args(core, layer.args, _no_location):
             return f"layer '{layer.name}' has invalid arguments"
         try:
-            core.check_rank(shapes)
-            return tuple(core.shape(core.with_defaults(layer.args), shapes))
+            args = core.with_defaults(layer.args)
+            core.check_rank(shapes[:1] if core.states(args) else shapes)  # the further inputs are the initial state
+            return tuple(core.shape(args, shapes))
         except ShapeError as exc:
             return f"layer '{layer.name}': {exc}"
