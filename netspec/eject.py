@@ -21,6 +21,7 @@ from . import __version__
 from .compiler.expand import snake
 from .compiler.graph import build_order
 from .compiler.ports import join, ports_of, states_of
+from .compiler.train_schema import TRAIN_SCHEMA, optimizer_parts
 from .importer import fresh_name, shared_arguments
 from .layers import CORE
 from .layers.wrappers import written
@@ -28,7 +29,6 @@ from .plugins import LAYERS as PLUGIN_LAYERS
 from .plugins import MODULE_NAME
 from .printable import printable
 from .problems import NetspecBug
-from .train_schema import TRAIN_SCHEMA, optimizer_parts
 
 WIDTH = 100
 # Names the script uses itself (and builtins it calls), never given to a tensor.

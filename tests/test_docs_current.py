@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from netspec import layer_docs, train_schema
+from netspec import layer_docs
+from netspec.compiler import train_schema
 from netspec.compiler.schema import editor_schema
 from netspec.layers.registry import KERAS_NAMES
 
@@ -19,7 +20,7 @@ def test_layer_reference_is_current():
 
 def test_training_settings_reference_is_current():
     text = (ROOT / "docs" / "training.md").read_text()
-    assert text == train_schema.current_doc(text), "run: python -m netspec.train_schema --write"
+    assert text == train_schema.current_doc(text), "run: python -m netspec.compiler.train_schema --write"
 
 
 def test_committed_json_schema_is_current():

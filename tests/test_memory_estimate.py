@@ -11,7 +11,7 @@ import pytest
 
 import netspec
 from netspec.compiler.limits import check_memory, estimate, optimizer_slots, training_memory
-from netspec.train_schema import OPTIMIZERS
+from netspec.compiler.train_schema import OPTIMIZERS
 from netspec.units import fmt_bytes
 
 from conftest import SPECS, run_netspec

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from netspec import train_schema
+from netspec.compiler import train_schema
 from netspec.problems import UsageError
 from netspec.train import precision
 from netspec.train.settings import Settings, resolve

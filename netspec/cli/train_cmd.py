@@ -17,8 +17,8 @@ EXIT_STOPPED, EXIT_DIVERGED = 130, 4
 
 
 def setting_options(command):
-    """Add an option to `command` for every train: setting the table gives a flag (netspec.train_schema)."""
-    from ..train_schema import flagged
+    """Add an option to `command` for every train: setting the table gives a flag (netspec.compiler.train_schema)."""
+    from ..compiler.train_schema import flagged
 
     kinds = {"integer": int, "number": float, "string": str, "boolean": bool}
     params = [p for p in inspect.signature(command).parameters.values() if p.kind is not p.VAR_KEYWORD]
@@ -41,7 +41,7 @@ def setting_options(command):
 
 
 def _default_words(setting) -> str:
-    from ..train_schema import default_text
+    from ..compiler.train_schema import default_text
 
     return default_text(setting).strip("`")
 

@@ -15,11 +15,11 @@ import networkx as nx
 from ..layers import CORE, ShapeError, lookup
 from ..layers.base import fmt_shape
 from ..problems import Problem, SpecError
-from ..train_schema import default, optimizer_parts
 from .expand import FlatSpec, Layer
 from .graph import build_order
 from .numbers import check_count
 from .ports import initial_state_problem, shape_of
+from .train_schema import default, optimizer_parts
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "int32": 4, "int64": 8, "uint8": 1}
 

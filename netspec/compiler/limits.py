@@ -16,10 +16,10 @@ import os
 from pathlib import Path
 
 from ..problems import SpecError
-from ..train_schema import default, optimizer_parts
 from ..units import fmt_bytes
 from .analyse import DTYPE_BYTES, Analysis
 from .expand import Layer
+from .train_schema import default, optimizer_parts
 
 CGROUP_LIMITS = (Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
 COMPUTE_BYTES = {"float32": 4, "mixed_float16": 2, "mixed_bfloat16": 2}

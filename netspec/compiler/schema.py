@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 
 from ..layers import ALIASES, CORE, known_names
-from ..train_schema import TRAIN_SCHEMA
 from . import names
+from .train_schema import TRAIN_SCHEMA
 
 SCHEMA_ID = "https://netspec.dev/schema/netspec-1.json"
 META_KEYS = ("name", "inputs", "repeat", "block", "when")

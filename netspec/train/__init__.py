@@ -1,6 +1,6 @@
 """`netspec train` and its companions, one concern per module.
 
-settings (from netspec.train_schema's table) -> devices and precision (which hardware, which
+settings (from netspec.compiler.train_schema's table) -> devices and precision (which hardware, which
 numbers) -> data (arrays from a name or a path; npz, cifar and images read a stranger's files
 within bounds, regular files only: netspec.safe_read) -> augment (random transforms in tf.data)
 -> optim (optimizer, schedule) -> rundir (where a run lives) -> callbacks and rng (checkpoints,

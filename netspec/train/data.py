@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..compiler.train_schema import DATASETS
 from ..problems import UsageError
 from ..safe_read import kind
-from ..train_schema import DATASETS
 from . import cifar, images, npz
 
 KERAS_DATASETS = tuple(name for name in DATASETS if name != "synthetic")  # the names keras.datasets loads

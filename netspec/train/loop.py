@@ -9,8 +9,8 @@ from pathlib import Path
 from .. import atomic
 from ..compiler import limits
 from ..compiler.graph import record
+from ..compiler.train_schema import default
 from ..problems import SpecError, UsageError
-from ..train_schema import default
 from . import (
     augment,
     callbacks,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from ..train_schema import default, optimizer_parts
+from ..compiler.train_schema import default, optimizer_parts
 
 PLATEAU = "reduce_on_plateau"
 

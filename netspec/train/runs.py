@@ -9,8 +9,8 @@ import platform
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..compiler.train_schema import default
 from ..problems import UsageError
-from ..train_schema import default
 from .callbacks import monitor_mode
 
 COLUMNS = ["run", "spec", "started", "epochs", "best", "test accuracy", "precision", "device", "status"]

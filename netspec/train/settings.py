@@ -1,4 +1,4 @@
-"""A run's settings, resolved once from netspec.train_schema.SETTINGS: the command line, then the spec, then defaults."""
+"""A run's settings, resolved once from netspec.compiler.train_schema.SETTINGS: the command line, then the spec, then defaults."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import copy
 import secrets
 from dataclasses import asdict, field, make_dataclass
 
+from ..compiler.train_schema import SETTINGS, flagged
 from ..problems import UsageError
-from ..train_schema import SETTINGS, flagged
 
 # Decided by the run rather than given: the classes the model predicts, and why its precision was chosen.
 DERIVED = [("num_classes", int, field(default=0)), ("precision_reason", str, field(default=""))]
