@@ -102,8 +102,7 @@ FILE_ARGS = {
 
 # Keras layers without static rules, and why: their shapes and weights come from Keras at build.
 WHY_OPAQUE = {
-    "StringLookup": "its vocabulary is data (a list, a file, or learned by adapt()), and its output depends on it",
-    "IntegerLookup": "its vocabulary is data (a list, a file, or learned by adapt()), and its output depends on it",
+    "StringLookup": "it takes string tensors, which a spec's inputs (numeric dtypes) cannot be",
     "TextVectorization": "it holds a vocabulary learned from data or read from a file, and takes string tensors",
     "HashedCrossing": "it crosses a tuple of categorical features, which a spec's graph (one tensor per edge) does not describe",
     "MaxNumBoundingBoxes": "it acts on bounding-box dictionaries, not on tensors",
