@@ -72,6 +72,15 @@ CASES = [
     ("Normalization", {"mean": [0.5, 0.4, 0.3], "variance": [0.1, 0.2, 0.3]}, [4, 4, 3]),
     ("Resizing", {"height": 7, "width": 5}, [4, 4, 3]),
     ("CenterCrop", {"height": 2, "width": 3}, [4, 4, 3]),
+    ("STFTSpectrogram", {"frame_length": 16}, [100, 2]),
+    ("STFTSpectrogram", {"frame_length": 12, "frame_step": 5, "padding": "same", "mode": "stft"}, [101, 1]),
+    ("STFTSpectrogram", {"frame_length": 10, "fft_length": 32, "mode": "real", "trainable": False}, [64, 3]),
+    ("STFTSpectrogram", {"frame_length": 8, "mode": "imag", "expand_dims": True, "window": None}, [40, 2]),
+    ("STFTSpectrogram", {"frame_length": 9, "mode": "psd", "scaling": "spectrum", "periodic": True}, [None, 2]),
+    ("MelSpectrogram", {}, [16000]),
+    ("MelSpectrogram", {"fft_length": 64, "sequence_stride": 16, "num_mel_bins": 10}, [160]),
+    ("MelSpectrogram", {"fft_length": 63, "sequence_stride": 10, "sequence_length": 40, "power_to_db": False}, [97]),
+    ("MelSpectrogram", {"fft_length": 32, "sequence_stride": 8, "window": "hamming"}, [None]),
 ]
 CASES += [
     # convolution, 1-D and 3-D variants
@@ -542,3 +551,32 @@ def test_integer_lookup_refuses_and_sizes_as_keras(vocabulary, mode, oov, mask, 
     # called on a term of the vocabulary (an unknown one is an error without OOV indices), or on index 0
     _assert_refuses_as_keras("IntegerLookup", args, shape, "int32", fill=0 if invert else vocabulary[-1])
 
+
+@_settings
+@given(
+    length=st.integers(1, 24),
+    step=st.one_of(st.none(), st.integers(1, 24)),
+    fft=st.one_of(st.none(), st.integers(1, 40)),
+    mode=st.sampled_from(["log", "magnitude", "psd", "real", "imag", "angle", "stft"]),
+    padding=st.sampled_from(["valid", "same"]),
+    expand_dims=st.booleans(),
+    trainable=st.booleans(),
+    shape=st.tuples(st.one_of(st.none(), st.integers(1, 60)), st.integers(1, 3)),
+)
+def test_stft_spectrogram_refuses_and_sizes_as_keras(length, step, fft, mode, padding, expand_dims, trainable, shape):
+    args = {"frame_length": length, "frame_step": step, "fft_length": fft, "mode": mode, "padding": padding}
+    args |= {"expand_dims": expand_dims, "trainable": trainable}
+    _assert_refuses_as_keras("STFTSpectrogram", args, list(shape))
+
+
+@_settings
+@given(
+    fft=st.integers(2, 64),
+    stride=st.integers(1, 32),
+    sequence=st.one_of(st.none(), st.integers(1, 64)),
+    bins=st.integers(1, 16),
+    time=st.one_of(st.none(), st.integers(1, 200)),
+)
+def test_mel_spectrogram_refuses_and_sizes_as_keras(fft, stride, sequence, bins, time):
+    args = {"fft_length": fft, "sequence_stride": stride, "sequence_length": sequence, "num_mel_bins": bins}
+    _assert_refuses_as_keras("MelSpectrogram", args | {"sampling_rate": 8000}, [time])

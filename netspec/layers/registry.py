@@ -14,6 +14,7 @@ from importlib import resources
 from . import (
     activation,
     attention,
+    audio,
     augmentation,
     conv,
     core,
@@ -56,6 +57,7 @@ _UNWRAPPED = _table(
     encoding.LAYERS,
     augmentation.LAYERS,
     preprocessing.LAYERS,
+    audio.LAYERS,
 )
 CORE: dict[str, LayerType] = _table(_UNWRAPPED.values(), wrappers(_UNWRAPPED))
 
@@ -106,8 +108,6 @@ WHY_OPAQUE = {
     "TextVectorization": "it holds a vocabulary learned from data or read from a file, and takes string tensors",
     "HashedCrossing": "it crosses a tuple of categorical features, which a spec's graph (one tensor per edge) does not describe",
     "MaxNumBoundingBoxes": "it acts on bounding-box dictionaries, not on tensors",
-    "MelSpectrogram": "audio front end not yet given a static rule (its framing arithmetic is not cross-checked)",
-    "STFTSpectrogram": "audio front end not yet given a static rule (its framing arithmetic is not cross-checked)",
     "ReversibleEmbedding": "its reverse call (logits) is chosen at call time, which a spec cannot express",
     "Equalization": "Keras 3.15 cannot place it in a functional model ('is part of a cycle'), so no rule can be cross-checked",
     "SimpleRNNCell": "a cell is called with (inputs, states) inside an RNN loop, not on one tensor",
