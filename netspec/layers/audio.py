@@ -124,25 +124,30 @@ STFT_SPECTROGRAM = LayerType(
 )
 
 
-def _mel_shape(a, inputs):
-    (time,), fft, stride = inputs[0], a["fft_length"], a["sequence_stride"]
-    if a["sequence_length"] is not None and a["sequence_length"] > fft:
-        raise ShapeError(f"MelSpectrogram sequence_length={a['sequence_length']} must not exceed fft_length={fft}")
-    if time is None:
-        return (a["num_mel_bins"], None)
-    declared, computed = (time + stride + 1) // stride, 1 + (time + 2 * (fft // 2) - fft) // stride
-    if time <= fft // 2 or declared != computed:
+def _mel_frames(a, time: int) -> int:
+    """MelSpectrogram's frames as Keras 3 declares them, refused where its call (a centred STFT) differs."""
+    fft, stride = a["fft_length"], a["sequence_stride"]
+    where = f"MelSpectrogram fft_length={fft}, sequence_stride={stride} on {time} samples"
+    if time <= fft // 2:
         raise ShapeError(
-            f"MelSpectrogram fft_length={fft}, sequence_stride={stride} on {fmt_shape(inputs[0])}: "
-            + (
-                f"Keras pads each side by reflecting fft_length // 2 = {fft // 2} samples, so it needs more "
-                f"than {fft // 2}: use a shorter fft_length"
-                if time <= fft // 2
-                else f"Keras 3 declares {declared} frames but computes {computed}, so the model would break "
-                f"when called; change the length or the stride"
-            )
+            f"{where}: Keras pads each side by reflecting fft_length // 2 = {fft // 2} samples, "
+            f"so it needs more than {fft // 2}; use a shorter fft_length"
         )
-    return (a["num_mel_bins"], declared)
+    declared = (time + stride + 1) // stride  # Keras' compute_output_shape
+    computed = 1 + (time + 2 * (fft // 2) - fft) // stride  # its call: frames of the padded signal
+    if declared != computed:
+        raise ShapeError(
+            f"{where}: Keras 3 declares {declared} frames but computes {computed}, so the model would break "
+            "when called; change the length or the stride"
+        )
+    return declared
+
+
+def _mel_shape(a, inputs):
+    (time,), fft, window = inputs[0], a["fft_length"], a["sequence_length"]
+    if window is not None and window > fft:
+        raise ShapeError(f"MelSpectrogram sequence_length={window} must not exceed fft_length={fft}")
+    return (a["num_mel_bins"], None if time is None else _mel_frames(a, time))
 
 
 MEL_SPECTROGRAM = LayerType(
