@@ -8,6 +8,8 @@ where the file's length does not change the output.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from . import args as A
 from .base import LayerType, ShapeError, fmt_shape
 
@@ -108,7 +110,7 @@ def _lookup_size(a) -> int:
     vocabulary, mode, mask, oov = a["vocabulary"], a["output_mode"], a["mask_token"], a["oov_token"]
     special = [mask] * (mask is not None and mode == "int") + [oov] * a["num_oov_indices"]
     tokens = vocabulary[len(special) :] if vocabulary[: len(special)] == special else vocabulary
-    repeated = sorted({t for t in tokens if tokens.count(t) > 1})
+    repeated = sorted(t for t, n in Counter(tokens).items() if n > 1)
     problem = (
         (repeated, f"repeats {repeated}; each term must appear once"),
         (not tokens, f"holds only the special tokens {special}; give at least one term"),
