@@ -25,7 +25,9 @@ from .problems import SpecError, UsageError
 from .safe_read import check_regular, load_json, read_regular, size_text
 
 # Config keys every Keras layer writes that a spec does not hold.
-BOOKKEEPING = ("name", "trainable", "dtype")
+BOOKKEEPING = ("name", "trainable", "dtype")  # unless the registry takes one as an argument (trainable)
+# What Keras' configs write that the spec derives: a lookup's vocabulary size (from its vocabulary).
+DERIVED = ("vocabulary_size",)
 # Arguments of core Keras classes that netspec's registry leaves out, at the value
 # that means "not used"; any other value cannot be expressed in a spec.
 UNUSED_AT = {"quantization_config": None, "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
@@ -252,7 +254,7 @@ class _Model:
     def add_layer(self, entry: dict, layer_type: LayerType, sources: list[str]) -> str:
         cfg = dict(entry.get("config") or {})
         keras_name = _entry_name(entry)
-        if cfg.get("trainable") is False:
+        if cfg.get("trainable") is False and "trainable" not in layer_type.args:
             self.warnings.append(f"layer '{keras_name}' is frozen (trainable: false); a spec does not record that")
         dtype = cfg.get("dtype")
         policy = dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype
@@ -405,7 +407,7 @@ def _core_args(layer_type: LayerType, cfg: dict, name: str) -> dict:
         cfg = _unwrapped(layer_type, cfg, name)
     args = {}
     for key, value in cfg.items():
-        if key in BOOKKEEPING:
+        if (key in BOOKKEEPING or key in DERIVED) and key not in layer_type.args:
             continue
         if key not in layer_type.args:
             if key in UNUSED_AT and value == UNUSED_AT[key]:

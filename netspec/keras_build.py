@@ -7,7 +7,7 @@ from dataclasses import replace
 from .compiler.analyse import Analysis, analyse
 from .compiler.graph import build_order
 from .compiler.ports import join, ports_of
-from .layers import CORE
+from .layers import CORE, rule_for
 from .layers.registry import FILE_ARGS
 from .layers.wrappers import written
 from .plugins import LAYERS as PLUGIN_LAYERS
@@ -32,7 +32,7 @@ def build_model(spec, verbose: bool = False, allow_files: bool = False):
             out = _apply(keras, layer, [tensors[s] for s in layer.inputs])
             tensors.update(_named_outputs(layer, out))
         except (TypeError, ValueError) as exc:
-            if layer.type in CORE:
+            if rule_for(layer.type, layer.args) is not None:
                 raise NetspecBug(f"Keras rejected layer '{layer.name}' that netspec accepted: {exc}") from exc
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             message = f"Keras cannot build layer '{layer.name}' ({layer.type}): {message}"

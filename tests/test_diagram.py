@@ -282,14 +282,14 @@ def test_layers_without_static_rules_show_their_arguments(tmp_path):
     spec = tmp_path / "seq.yaml"
     spec.write_text(
         "netspec: 1\nname: seq\ninput: {shape: [null, 16]}\nlayers:\n"
-        "  - MelSpectrogram: {num_mel_bins: 32, sampling_rate: 8000}\n"
-        "  - MelSpectrogram: {num_mel_bins: 32, sampling_rate: 8000}\n  - Dense: 4\n"
+        "  - ReversibleEmbedding: {input_dim: 32, output_dim: 16}\n"
+        "  - ReversibleEmbedding: {input_dim: 32, output_dim: 16}\n  - Dense: 4\n"
     )
     out = tmp_path / "seq.dot"
     draw(spec, out, "--compact")
     assert (
-        '  "mel_spectrogram_1" [label=<<b>mel_spectrogram_1 … mel_spectrogram_2</b>  MelSpectrogram ×2<br/>'
-        "num_mel_bins=32, sampling_rate=8000<br/>"
+        '  "reversible_embedding_1" [label=<<b>reversible_embedding_1 … reversible_embedding_2</b>  '
+        "ReversibleEmbedding ×2<br/>input_dim=32, output_dim=16<br/>"
         '<font point-size="8" color="#555555">? · ? params</font>>, fillcolor="#ffffff", color="#999999", peripheries=2];'
     ) in out.read_text().splitlines()
     assert "3 layers · ? parameters" in out.read_text()

@@ -18,7 +18,7 @@ layers:
   - Reshape: [400, 1]
   - Conv1D: {filters: 4, kernel_size: 3}
   - Flatten
-  - MelSpectrogram: {num_mel_bins: 8, fft_length: 64, sequence_stride: 32}
+  - HashedCrossing: {num_bins: 8}
   - Dense: 10
 train: {batch_size: 4}
 """
@@ -34,14 +34,14 @@ def mid(tmp_path):
 def test_text_totals_are_lower_bounds_naming_the_unknown_layers(mid):
     lines = run_netspec("summary", mid, "--batch-size", "4").stdout.splitlines()
     assert lines[-6:] == [
-        "Total params: ≥ 16 (≥ 64 B); 2 layers unknown until build: mel_spectrogram_1, dense_1",
-        "Trainable params: ≥ 16; 2 layers unknown until build: mel_spectrogram_1, dense_1",
-        "Non-trainable params: ≥ 0; 2 layers unknown until build: mel_spectrogram_1, dense_1",
+        "Total params: ≥ 16 (≥ 64 B); 2 layers unknown until build: hashed_crossing_1, dense_1",
+        "Trainable params: ≥ 16; 2 layers unknown until build: hashed_crossing_1, dense_1",
+        "Non-trainable params: ≥ 0; 2 layers unknown until build: hashed_crossing_1, dense_1",
         "MACs per example: ≥ 4.78 k (FLOPs = 2 x MACs ≥ 9.55 k); 2 layers without a static MAC count: "
-        "mel_spectrogram_1, dense_1",
+        "hashed_crossing_1, dense_1",
         "Training memory at batch 4 (Adam): ≥ 62.5 KiB (weights 64 B, gradients 64 B, optimizer 128 B, "
-        "activations 62.2 KiB); not counted: 2 layers (mel_spectrogram_1, dense_1)",
-        "Not computed statically (2 rows, shown as ?): mel_spectrogram_1, dense_1; `netspec build` gets them from Keras",
+        "activations 62.2 KiB); not counted: 2 layers (hashed_crossing_1, dense_1)",
+        "Not computed statically (2 rows, shown as ?): hashed_crossing_1, dense_1; `netspec build` gets them from Keras",
     ]
 
 
@@ -49,9 +49,9 @@ def test_json_totals_are_null_with_a_separate_lower_bound(mid):
     data = json.loads(run_netspec("summary", mid, "--format", "json").stdout)
     assert data["totals"] == {"params": None, "trainable": None, "non_trainable": None, "macs": None, "flops": None}
     assert data["lower_bounds"] == {"params": 16, "trainable": 16, "non_trainable": 0, "macs": 4776, "flops": 9552}
-    assert data["unknown"]["params"] == ["mel_spectrogram_1", "dense_1"]
+    assert data["unknown"]["params"] == ["hashed_crossing_1", "dense_1"]
     assert data["training_memory"]["lower_bound"] is True
-    assert data["training_memory"]["not_counted"] == ["mel_spectrogram_1", "dense_1"]
+    assert data["training_memory"]["not_counted"] == ["hashed_crossing_1", "dense_1"]
 
 
 def test_complete_totals_are_exact(tmp_path):
@@ -106,22 +106,43 @@ def test_build_guard_counts_opaque_layers_without_allocating(tmp_path):
 
 
 @pytest.mark.keras
-def test_after_build_with_allow_files_every_row_and_total_has_keras_figures(tmp_path):
+def test_a_vocabulary_file_in_int_mode_is_sized_statically_and_built_with_allow_files(tmp_path):
+    """IntegerLookup's int output has the input's shape whatever the file holds, so netspec never reads it."""
+    (tmp_path / "ids.txt").write_text("7\n11\n13\n")
+    path = tmp_path / "v.yaml"
+    path.write_text(
+        "netspec: 1\nname: v\ninput: {shape: [1], dtype: int64}\nlayers:\n"
+        "  - IntegerLookup: {vocabulary: ids.txt}\n  - Embedding: {input_dim: 4, output_dim: 2}\n  - Dense: 5\n"
+    )
+    assert json.loads(run_netspec("summary", path, "--format", "json").stdout)["totals"]["params"] == 23
+    result = run_netspec("build", path, "--allow-files", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "build" / "v" / "summary.json").read_text())
+    # 3 ids and the out-of-vocabulary one: Embedding input_dim 4; Keras agrees with every static row
+    assert [(r["output_shape"], r["params"], r["macs"]) for r in summary["layers"]] == [
+        ([None, 1], 0, 0),
+        ([None, 1, 2], 8, 0),
+        ([None, 1, 5], 15, 10),
+    ]
+    assert summary["totals"]["params"] == 23
+    assert "Total params: 23 (92 B)" in result.stdout
+
+
+@pytest.mark.keras
+def test_a_vocabulary_file_in_one_hot_mode_is_left_to_keras_and_built_with_allow_files(tmp_path):
+    """The one_hot width is the file's length, which netspec does not read: `?` statically, Keras' figures at build."""
     (tmp_path / "ids.txt").write_text("7\n11\n13\n")
     path = tmp_path / "v.yaml"
     path.write_text(
         "netspec: 1\nname: v\ninput: {shape: [1], dtype: int64}\nlayers:\n"
         "  - IntegerLookup: {vocabulary: ids.txt, output_mode: one_hot}\n  - Dense: 5\n"
     )
-    assert json.loads(run_netspec("summary", path, "--format", "json").stdout)["totals"]["params"] is None
+    static = json.loads(run_netspec("summary", path, "--format", "json").stdout)
+    assert static["totals"]["params"] is None
+    assert static["unknown"]["params"] == ["integer_lookup_1", "dense_1"]
     result = run_netspec("build", path, "--allow-files", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     summary = json.loads((tmp_path / "build" / "v" / "summary.json").read_text())
-    # 3 ids and the out-of-vocabulary one; the Dense is sized from Keras' (None, 4) and its MACs counted
-    assert [(r["output_shape"], r["params"], r["macs"]) for r in summary["layers"]] == [
-        ([None, 4], 0, None),
-        ([None, 5], 25, 20),
-    ]
-    assert summary["totals"]["params"] == 25
-    assert summary["unknown"]["macs"] == ["integer_lookup_1"]  # Keras counts no MACs
+    # 3 ids and the out-of-vocabulary index: 4 columns (Keras folds the axis of 1), then Dense 4 x 5 + 5
+    assert [(r["output_shape"], r["params"]) for r in summary["layers"]] == [([None, 4], 0), ([None, 5], 25)]
     assert "Total params: 25 (100 B)" in result.stdout

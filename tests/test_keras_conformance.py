@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -71,6 +72,15 @@ CASES = [
     ("Normalization", {"mean": [0.5, 0.4, 0.3], "variance": [0.1, 0.2, 0.3]}, [4, 4, 3]),
     ("Resizing", {"height": 7, "width": 5}, [4, 4, 3]),
     ("CenterCrop", {"height": 2, "width": 3}, [4, 4, 3]),
+    ("STFTSpectrogram", {"frame_length": 16}, [100, 2]),
+    ("STFTSpectrogram", {"frame_length": 12, "frame_step": 5, "padding": "same", "mode": "stft"}, [101, 1]),
+    ("STFTSpectrogram", {"frame_length": 10, "fft_length": 32, "mode": "real", "trainable": False}, [64, 3]),
+    ("STFTSpectrogram", {"frame_length": 8, "mode": "imag", "expand_dims": True, "window": None}, [40, 2]),
+    ("STFTSpectrogram", {"frame_length": 9, "mode": "psd", "scaling": "spectrum", "periodic": True}, [None, 2]),
+    ("MelSpectrogram", {}, [16000]),
+    ("MelSpectrogram", {"fft_length": 64, "sequence_stride": 16, "num_mel_bins": 10}, [160]),
+    ("MelSpectrogram", {"fft_length": 63, "sequence_stride": 10, "sequence_length": 40, "power_to_db": False}, [97]),
+    ("MelSpectrogram", {"fft_length": 32, "sequence_stride": 8, "window": "hamming"}, [None]),
 ]
 CASES += [
     # convolution, 1-D and 3-D variants
@@ -182,6 +192,26 @@ INT_CASES = [  # integer ids in
     ("Hashing", {"num_bins": 3, "output_mode": "multi_hot"}, [4]),
     ("Discretization", {"bin_boundaries": [0.0, 1.0, 2.0]}, [4]),
     ("Discretization", {"bin_boundaries": [0.0, 1.0], "output_mode": "one_hot"}, [1]),
+    ("IntegerLookup", {"vocabulary": [3, 5, 7]}, [4]),
+    ("IntegerLookup", {"vocabulary": [0, -1, 3, 5], "mask_token": 0}, [2, 3]),
+    ("IntegerLookup", {"vocabulary": [3, 5, 7], "output_mode": "one_hot"}, [1]),
+    ("IntegerLookup", {"vocabulary": [3, 5, 7], "output_mode": "one_hot", "mask_token": 0}, [4]),
+    ("IntegerLookup", {"vocabulary": [-1, 3, 5], "output_mode": "multi_hot"}, [4]),
+    ("IntegerLookup", {"vocabulary": [3, 5], "output_mode": "multi_hot", "num_oov_indices": 0}, [4]),
+    ("IntegerLookup", {"vocabulary": [3, 5], "output_mode": "one_hot", "num_oov_indices": 2}, [2, 3]),
+    ("IntegerLookup", {"vocabulary": [3, 5], "output_mode": "count", "num_oov_indices": 3}, [4]),
+    ("IntegerLookup", {"vocabulary": [3, 5, 7], "output_mode": "tf_idf", "idf_weights": [0.5, 1.0, 2.0]}, [4]),
+    ("IntegerLookup", {"vocabulary": [3, 5, 7], "invert": True}, [4]),
+    (
+        "IntegerLookup",
+        {"vocabulary": [3, 5, 7], "output_mode": "multi_hot", "max_tokens": 10, "pad_to_max_tokens": True},
+        [4],
+    ),
+    (
+        "IntegerLookup",
+        {"vocabulary": [3, 5, 7], "output_mode": "count", "oov_method": "farmhash", "salt": 7, "num_oov_indices": 2},
+        [4],
+    ),
 ]
 MERGE_CASES = [
     ("Add", {}, [[4, 4, 3], [4, 4, 3]]),
@@ -234,8 +264,8 @@ def _assert_matches_keras(spec, imported: bool = False):
     if imported:  # and `netspec import` of the Keras model gives back the same figures
         data, _ = from_config(model.get_config())
         again = netspec.loads(json.dumps(data)).summary()
-        assert [(r.output_shape, r.params, r.macs) for r in again.rows] == [
-            (r.output_shape, r.params, r.macs) for r in analysis.rows
+        assert [(r.output_shape, r.trainable, r.non_trainable, r.macs) for r in again.rows] == [
+            (r.output_shape, r.trainable, r.non_trainable, r.macs) for r in analysis.rows
         ]
 
 
@@ -335,6 +365,9 @@ MAC_CASES = [
     ("EinsumDense", {"equation": "abc,cd->abd", "output_shape": [5, 3]}, [5, 8]),
     ("EinsumDense", {"equation": "abc,cde->abde", "output_shape": [5, 2, 4]}, [5, 8]),
     ("TimeDistributed", {"layer": {"Dense": {"units": 3, "use_bias": False}}}, [4, 6]),
+    # one kernel: with two, the profiler adds the power's squares and sums (which netspec does not count) to Conv2D
+    ("STFTSpectrogram", {"frame_length": 16, "mode": "imag"}, [100, 2]),
+    ("STFTSpectrogram", {"frame_length": 12, "frame_step": 5, "mode": "real", "padding": "same"}, [101, 3]),
 ]
 
 
@@ -507,3 +540,96 @@ def test_states_and_initial_states_equal_keras(layer_type, args, shape):
     scope: dict = {}
     exec(compile(eject(spec), "states.py", "exec"), scope)  # unpacks the states, passes initial_state=[...]
     assert scope["build_model"]().count_params() == spec.summary().exact("params")
+
+
+# The three layers whose rules mirror Keras' argument checks: hypothesis proposes arguments,
+# and netspec must refuse exactly what Keras refuses, and agree on the rest, the shape that a
+# call on data gives included (MelSpectrogram: netspec also refuses where Keras' declared shape is not).
+def _refused(layer_type, args, shape, dtype="float32"):
+    try:
+        return False, _single(layer_type, args, shape, dtype).summary().rows[0]
+    except netspec.SpecError:
+        return True, None
+
+
+def _keras_layer_figures(layer_type, args, shape, dtype="float32", fill=0):
+    """(declared shape, trainable, non-trainable, shape of a call on `fill`s), or None if Keras refuses."""
+    import keras
+    import numpy as np
+
+    try:
+        layer = getattr(keras.layers, layer_type)(**args)
+        out = layer(keras.Input(shape=tuple(shape), dtype=dtype))
+        called = layer(np.full((2, *[d or 50 for d in shape]), fill, dtype=dtype))
+    except Exception:  # noqa: BLE001  (Keras refuses in its own ways: ValueError, TF's InvalidArgumentError)
+        return None
+    sizes = [sum(math.prod(w.shape) for w in ws) for ws in (layer.trainable_weights, layer.non_trainable_weights)]
+    return tuple(out.shape)[1:], *sizes, tuple(called.shape)[1:]
+
+
+def _assert_refuses_as_keras(layer_type, args, shape, dtype="float32", fill=0):
+    refused, row = _refused(layer_type, args, shape, dtype)
+    keras_figures_ = _keras_layer_figures(layer_type, args, shape, dtype, fill)
+    if keras_figures_ is None:
+        assert refused, f"netspec accepts what Keras refuses: {args}"
+        return
+    declared, trainable, non_trainable, called = keras_figures_
+    filled = tuple(c if d is None else d for d, c in zip(declared, called, strict=True))
+    if refused:
+        assert filled != called, f"netspec refuses {args}, which Keras declares and computes as {declared}"
+        return
+    assert (row.output_shape, row.trainable, row.non_trainable) == (declared, trainable, non_trainable), args
+    assert filled == called, f"Keras declares {declared} but computes {called} for {args}"
+
+
+_settings = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_settings
+@given(
+    vocabulary=st.lists(st.integers(-2, 6), min_size=1, max_size=5),
+    mode=st.sampled_from(["int", "one_hot", "multi_hot", "count", "tf_idf"]),
+    oov=st.integers(0, 3),
+    mask=st.sampled_from([None, 0, 6]),
+    invert=st.booleans(),
+    max_tokens=st.sampled_from([None, 2, 6]),
+    pad=st.booleans(),
+    shape=st.sampled_from([[1], [3], [2, 3]]),
+)
+def test_integer_lookup_refuses_and_sizes_as_keras(vocabulary, mode, oov, mask, invert, max_tokens, pad, shape):
+    args = {"vocabulary": vocabulary, "output_mode": mode, "num_oov_indices": oov, "mask_token": mask}
+    args |= {"invert": invert, "max_tokens": max_tokens, "pad_to_max_tokens": pad}
+    if mode == "tf_idf":
+        args["idf_weights"] = [1.0] * len(vocabulary)
+    # called on a term of the vocabulary (an unknown one is an error without OOV indices), or on index 0
+    _assert_refuses_as_keras("IntegerLookup", args, shape, "int32", fill=0 if invert else vocabulary[-1])
+
+
+@_settings
+@given(
+    length=st.integers(1, 24),
+    step=st.one_of(st.none(), st.integers(1, 24)),
+    fft=st.one_of(st.none(), st.integers(1, 40)),
+    mode=st.sampled_from(["log", "magnitude", "psd", "real", "imag", "angle", "stft"]),
+    padding=st.sampled_from(["valid", "same"]),
+    expand_dims=st.booleans(),
+    trainable=st.booleans(),
+    shape=st.tuples(st.one_of(st.none(), st.integers(1, 60)), st.integers(1, 3)),
+)
+def test_stft_spectrogram_refuses_and_sizes_as_keras(length, step, fft, mode, padding, expand_dims, trainable, shape):
+    args = {"frame_length": length, "frame_step": step, "fft_length": fft, "mode": mode, "padding": padding}
+    args |= {"expand_dims": expand_dims, "trainable": trainable}
+    _assert_refuses_as_keras("STFTSpectrogram", args, list(shape))
+
+
+@_settings
+@given(
+    fft=st.integers(2, 64),
+    stride=st.integers(1, 32),
+    sequence=st.one_of(st.none(), st.integers(1, 64)),
+    bins=st.integers(1, 16),
+    time=st.one_of(st.none(), st.integers(1, 200)),
+)
+def test_mel_spectrogram_refuses_and_sizes_as_keras(fft, stride, sequence, bins, time):
+    args = {"fft_length": fft, "sequence_stride": stride, "sequence_length": sequence, "num_mel_bins": bins}
+    _assert_refuses_as_keras("MelSpectrogram", args | {"sampling_rate": 8000}, [time])

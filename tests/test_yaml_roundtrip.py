@@ -65,7 +65,7 @@ def test_expanded_spec_reads_back_as_itself(description, value):
         "name": "roundtrip",
         "description": description,
         "input": {"shape": [4]},
-        "layers": [{"MelSpectrogram": {"sampling_rate": 16000, "extra": value}}],
+        "layers": [{"TextVectorization": {"max_tokens": 16000, "extra": value}}],
     }
     spec = netspec.loads(dump_spec(data), "<roundtrip>")
     expanded = spec.expanded()
@@ -79,7 +79,7 @@ def test_imported_spec_reads_back_as_the_data_import_made(value):
         "name": "m",
         "layers": [
             {"class_name": "InputLayer", "config": {"batch_shape": [None, 4], "name": "x"}},
-            {"class_name": "MelSpectrogram", "config": {"name": "noise", "sampling_rate": 16000, "extra": value}},
+            {"class_name": "TextVectorization", "config": {"name": "noise", "max_tokens": 16000, "extra": value}},
         ],
     }
     data, _ = from_config(config)

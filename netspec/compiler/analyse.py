@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
-from ..layers import CORE, ShapeError, lookup
+from ..layers import ShapeError, lookup, rule_for
 from ..layers.base import fmt_shape
 from ..problems import Problem, SpecError
 from .expand import FlatSpec, Layer
@@ -89,8 +89,8 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:
 
 def _analyse_layer(layer: Layer, shapes, spec, problems, infer=None) -> Layer:
     """A copy of `layer` with its static figures (those Keras alone can tell stay None)."""
-    core = CORE.get(layer.type)
-    family = core.family if core else (lookup(layer.type).family if lookup(layer.type) else "other")
+    core = rule_for(layer.type, layer.args)
+    family = lookup(layer.type).family if lookup(layer.type) else "other"
     blank = replace(layer, output_shape=None, trainable=None, non_trainable=None, macs=None, label="", family=family)
     if core is None:
         figures = infer(layer, shapes) if infer is not None else None

@@ -14,6 +14,7 @@ from importlib import resources
 from . import (
     activation,
     attention,
+    audio,
     augmentation,
     conv,
     core,
@@ -56,6 +57,7 @@ _UNWRAPPED = _table(
     encoding.LAYERS,
     augmentation.LAYERS,
     preprocessing.LAYERS,
+    audio.LAYERS,
 )
 CORE: dict[str, LayerType] = _table(_UNWRAPPED.values(), wrappers(_UNWRAPPED))
 
@@ -102,13 +104,10 @@ FILE_ARGS = {
 
 # Keras layers without static rules, and why: their shapes and weights come from Keras at build.
 WHY_OPAQUE = {
-    "StringLookup": "its vocabulary is data (a list, a file, or learned by adapt()), and its output depends on it",
-    "IntegerLookup": "its vocabulary is data (a list, a file, or learned by adapt()), and its output depends on it",
+    "StringLookup": "it takes string tensors, which a spec's inputs (numeric dtypes) cannot be",
     "TextVectorization": "it holds a vocabulary learned from data or read from a file, and takes string tensors",
     "HashedCrossing": "it crosses a tuple of categorical features, which a spec's graph (one tensor per edge) does not describe",
     "MaxNumBoundingBoxes": "it acts on bounding-box dictionaries, not on tensors",
-    "MelSpectrogram": "audio front end not yet given a static rule (its framing arithmetic is not cross-checked)",
-    "STFTSpectrogram": "audio front end not yet given a static rule (its framing arithmetic is not cross-checked)",
     "ReversibleEmbedding": "its reverse call (logits) is chosen at call time, which a spec cannot express",
     "Equalization": "Keras 3.15 cannot place it in a functional model ('is part of a cycle'), so no rule can be cross-checked",
     "SimpleRNNCell": "a cell is called with (inputs, states) inside an RNN loop, not on one tensor",
@@ -137,6 +136,12 @@ def opaque(name: str) -> LayerType:
         shape=lambda a, inputs: None,
         static=False,
     )
+
+
+def rule_for(type_name: str, args: dict) -> LayerType | None:
+    """The static rule of a layer of `type_name` given `args`, None where only Keras can tell."""
+    core = CORE.get(type_name)
+    return None if core is None or core.opaque_when(core.with_defaults(args)) else core
 
 
 def lookup(name: str) -> LayerType | None:
