@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import networkx as nx
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import netspec
@@ -43,6 +43,7 @@ OPTIONS = [dict(compact=c, blocks=b, collapse_blocks=k) for c, b, k in itertools
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.sampled_from(ITEMS), min_size=1, max_size=12))
+@example(items=[ITEMS[7], ITEMS[7], ITEMS[6], ITEMS[6]])  # two runs of instances: the arrow between them was lost
 def test_every_layer_is_drawn_once_and_the_picture_is_a_dag(items):
     spec = netspec.loads(HEAD + "\n".join(items) + "\n")
     layers = {*spec.flat.inputs, *(layer.name for layer in spec.flat.layers)}

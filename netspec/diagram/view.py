@@ -69,7 +69,13 @@ def _edges(nodes: dict, graph: nx.DiGraph, runs: dict) -> list[Edge]:
         for member in node.members:
             for source in ordered_inputs(graph, member):
                 pair = (owner[source], node.id)
-                between_copies = source in copy and member in copy and copy[source] != copy[member]
+                # within one run of identical instances, copy k feeding copy k + 1 is the ×N itself
+                between_copies = (
+                    source in copy
+                    and member in copy
+                    and copy[source][0] == copy[member][0]
+                    and copy[source][1] != copy[member][1]
+                )
                 if pair[0] == pair[1] or pair in seen or between_copies:
                     continue
                 seen.add(pair)
