@@ -10,7 +10,7 @@ import time
 import pytest
 from train_fixtures import TINY, popen_netspec
 
-from conftest import assert_clean_failure, run_netspec
+from conftest import EXAMPLES, assert_clean_failure, run_netspec
 
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
@@ -50,6 +50,26 @@ def test_a_batch_too_large_for_this_machine_is_refused_before_tensorflow(tmp_pat
     assert_clean_failure(result, 1)  # float32: the estimate then does not depend on this CPU's bfloat16 support
     assert f"{TINY}:8:12: training this model at batch size 100,000,000 needs an estimated 409.0 GiB" in result.stderr
     assert result.stderr.endswith("Make it smaller, or pass --allow-large to try anyway\n")
+
+
+@pytest.mark.parametrize("spec", ["unet.yaml", "seq2seq.yaml"])
+def test_a_model_train_cannot_fit_is_refused_before_tensorflow_saying_why(spec, tmp_path):
+    """U-Net predicts a mask (a label per pixel) and seq2seq reads two inputs: neither is a classifier of one input."""
+    result = run_netspec("train", EXAMPLES / spec, "--cpu", "--data", "synthetic", cwd=tmp_path)
+    assert_clean_failure(result, 2)
+    assert not (tmp_path / "runs").exists()
+    if spec == "unet.yaml":
+        assert result.stderr == (
+            "netspec: error: netspec train trains classifiers, whose output is one vector of class scores per "
+            "example; unet's output 'mask' is (None, 128, 128, 2), a prediction per position, which needs labels "
+            "of that shape that the datasets netspec reads do not hold; train it with Keras (netspec eject writes "
+            "the model as a script)\n"
+        )
+    else:
+        assert (
+            result.stderr
+            == "netspec: error: netspec train needs a spec with one input and one output; seq2seq has 2 and 1\n"
+        )
 
 
 def test_seed_makes_two_cpu_runs_identical(tiny_run, tmp_path):

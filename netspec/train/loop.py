@@ -10,6 +10,7 @@ from .. import atomic
 from ..compiler import limits
 from ..compiler.graph import record
 from ..compiler.train_schema import default
+from ..layers.base import fmt_shape
 from ..problems import SpecError, UsageError
 from . import (
     augment,
@@ -65,9 +66,17 @@ def model_io(spec) -> tuple[tuple, int]:
             f"{len(spec.flat.inputs)} and {len(spec.flat.outputs)}"
         )
     (tensor,) = spec.flat.inputs.values()
-    shape = record(spec.graph, spec.flat.outputs[0]).output_shape
+    output = record(spec.graph, spec.flat.outputs[0])
+    shape = output.output_shape
     if not shape or shape[-1] is None:
         raise UsageError(f"netspec train cannot tell how many classes {spec.name}'s output has")
+    if len(shape) != 1:
+        raise UsageError(
+            f"netspec train trains classifiers, whose output is one vector of class scores per example; "
+            f"{spec.name}'s output '{output.name}' is {fmt_shape(shape)}, a prediction per position, which needs "
+            "labels of that shape that the datasets netspec reads do not hold; train it with Keras (netspec eject "
+            "writes the model as a script)"
+        )
     return tuple(tensor["shape"]), int(shape[-1])
 
 
