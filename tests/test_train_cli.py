@@ -107,6 +107,20 @@ def test_predict_names_missing_images_before_loading_anything(tiny_run, tmp_path
     assert missing.stderr == f"netspec: error: no such image file: {tmp_path / 'nope.png'}\n"
 
 
+def test_predict_refuses_a_model_that_does_not_take_images(tmp_path):
+    from PIL import Image
+
+    (tmp_path / "vec.yaml").write_text("netspec: 1\nname: vec\ninput: {shape: [8]}\nlayers:\n  - Dense: 3\n")
+    assert run_netspec("build", "vec.yaml", cwd=tmp_path).returncode == 0
+    Image.new("RGB", (10, 10)).save(tmp_path / "x.png")
+    result = run_netspec("predict", "build/vec/model.keras", "x.png", cwd=tmp_path)
+    assert_clean_failure(result, 2)
+    assert result.stderr.splitlines()[-1] == (
+        "netspec: error: this model takes inputs of shape (8,), not images of (height, width) or (height, width, "
+        "1 or 3 channels): netspec reads image files for image models only; feed this one with Keras"
+    )
+
+
 def test_resume_refuses_a_changed_spec_and_changed_options(tiny_run):
     where, _ = tiny_run
     run = where / "run"

@@ -21,11 +21,23 @@ MAX_PIXELS = 25_000_000  # 5,000 x 5,000: at most 100 MB decoded (RGBA), plus th
 JPEG_REDUCTION = 64  # draft mode decodes at up to 1/8 x 1/8 of the declared size
 
 
+def check_image_shape(input_shape: tuple) -> None:
+    """A UsageError unless the model takes images: (height, width) or (height, width, 1 or 3 channels)."""
+    shape = tuple(input_shape)
+    sized = all(isinstance(d, int) and d > 0 for d in shape)
+    if not sized or len(shape) not in (2, 3) or (len(shape) == 3 and shape[2] not in (1, 3)):
+        raise UsageError(
+            f"this model takes inputs of shape {shape}, not images of (height, width) or (height, width, 1 or 3 "
+            "channels): netspec reads image files for image models only; feed this one with Keras"
+        )
+
+
 def read_image(file: Path, input_shape: tuple, where: str = "") -> np.ndarray:
     """An image file as uint8 H x W x C, resized and converted to the model's input shape."""
     from PIL import Image, UnidentifiedImageError
 
     label = f"{where}: {file}" if where else str(file)
+    check_image_shape(input_shape)
     height, width = input_shape[0], input_shape[1]
     channels = input_shape[2] if len(input_shape) == 3 else 1
     mode = "L" if channels == 1 else "RGB"
