@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ...layers import lookup
 from ...problems import Problem, did_you_mean
 from ..load import Document
-from ..ports import resolve
+from ..ports import resolve, split
 from ..schema import META_KEYS
 from ..substitute import Scope, Tensor, substitute
 from ..validate import check_item
@@ -39,6 +39,7 @@ class Frame:
     instance: str | None = None
     site: tuple = ()
     counters: dict = field(default_factory=dict)
+    left_out: set = field(default_factory=set)  # names of items whose `when:` is false
 
 
 class Instantiator:
@@ -165,6 +166,7 @@ class Instantiator:
             source = frame.prev if frame.prev in sources else sources[0]
         if given is not None and source is not None:
             frame.names.setdefault(given, source)
+            frame.left_out.add(given)
         return source if source is not None else False
 
     # ---- one layer ----
@@ -216,12 +218,25 @@ class Instantiator:
 
     def bind(self, flat: Layer, refs: list, frame: Frame, path) -> None:
         """Resolve the layer's inputs now when they are all defined, else after expansion (a forward name)."""
+        refs = [self.no_state_of_left_out(flat, ref, frame, path + ("inputs", j)) for j, ref in enumerate(refs)]
         targets = [resolve(ref, frame.names.get) for ref in refs]
         if None not in targets:
             flat.inputs = targets
         else:
             flat.inputs = None
             self.pending.append((flat, refs, frame.names, path))
+
+    def no_state_of_left_out(self, flat: Layer, ref: str, frame: Frame, path) -> str:
+        """The reference, without its port where it names a state of a layer that `when:` leaves out (reported)."""
+        name, port = split(ref)
+        if port and name in frame.left_out:
+            self.report(
+                path,
+                f"layer '{flat.name}' takes input '{ref}', state {port} of layer '{name}', which its when: leaves "
+                "out, so it has no states; take the state from a layer that is there, or leave this one out too",
+            )
+            return name
+        return ref
 
     def resolve_now(self, ref, frame: Frame, path):
         target = resolve(ref, frame.names.get)
