@@ -238,3 +238,43 @@ def test_a_float_export_beyond_the_limit_is_not_written_and_says_by_how_much(tmp
         f"netspec: error: the ONNX export differs from Keras by 3.00e-04 (limit 1e-04) in ONNX Runtime over "
         f"2 test images of x.npz; {tmp_path / 'm.onnx'} was not written"
     ]
+
+
+# --- models the export does not serve: refused in words, nothing written ----------------------------------------
+
+
+@pytest.mark.keras
+def test_two_inputs_or_a_variable_size_are_refused_saying_what_to_do(tmp_path):
+    (tmp_path / "two.yaml").write_text(
+        "netspec: 1\nname: two\ninputs: {a: {shape: [4]}, b: {shape: [4]}}\n"
+        "layers:\n  - Add:\n    inputs: [a, b]\n  - Dense: 2\n"
+    )
+    result = run_netspec("export", "two.yaml", "-f", "saved_model", cwd=tmp_path)
+    assert_clean_failure(result, 2)
+    assert result.stderr.splitlines()[-1] == (
+        "netspec: error: two.yaml: netspec export serves models with one input and one output, as netspec train "
+        "makes them; this one has 2 inputs (a, b) and 1 output. Export it with Keras: "
+        "keras.saving.load_model(...).export(path)"
+    )
+    assert not (tmp_path / "exports").exists() or not any((tmp_path / "exports").rglob("*.pb"))
+    (tmp_path / "two.yaml").write_text("netspec: 1\nname: seq\ninput: {shape: [null, 3]}\nlayers:\n  - LSTM: 4\n")
+    result = run_netspec("export", "two.yaml", "-f", "saved_model", cwd=tmp_path)
+    assert_clean_failure(result, 2)
+    assert result.stderr.splitlines()[-1] == (
+        "netspec: error: two.yaml: netspec export needs a fixed input shape, to check the export on inputs of it; "
+        "this model's input is (None, 3). Give every axis a size in the spec's input: shape"
+    )
+
+
+@pytest.mark.keras
+def test_a_tflite_file_the_interpreter_cannot_run_is_not_written(tmp_path):
+    """An LSTM converts to TensorFlow (Flex) ops that tf.lite.Interpreter lacks."""
+    (tmp_path / "rnn.yaml").write_text(
+        "netspec: 1\nname: rnn\ninput: {shape: [5, 3]}\nlayers:\n  - LSTM: 4\n  - Dense: 2\n"
+    )
+    result = run_netspec("export", "rnn.yaml", "-f", "tflite", "-o", "rnn.tflite", cwd=tmp_path)
+    assert_clean_failure(result, 2)
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("netspec: error: --format tflite: the converted model does not run in tf.lite.Interpreter (")
+    assert last.endswith("); nothing was written. Export it as saved_model, which holds every TensorFlow operation")
+    assert [p.name for p in tmp_path.iterdir()] == ["rnn.yaml"]  # no file, no staging debris

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 
 from ..problems import UsageError
-from .serving import Loaded
+from .serving import Loaded, NotRunnable
 
 RUNTIME = "ONNX Runtime"
 DESCRIPTION = "ONNX"
@@ -61,7 +61,10 @@ def write(keras, model, path: Path, class_names: list) -> None:
 def load(path: Path):
     """The .onnx file in an onnxruntime CPU session."""
     ort = _import("onnxruntime")
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    try:
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    except Exception as exc:  # noqa: BLE001  (onnxruntime's errors are pybind classes: InvalidGraph, Fail, ...)
+        raise NotRunnable(RUNTIME, exc) from None
     (source,) = session.get_inputs()
     note = json.loads(session.get_modelmeta().custom_metadata_map.get(NOTE, "{}"))
     predict = lambda x: session.run(None, {source.name: x})[0]  # noqa: E731

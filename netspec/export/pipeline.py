@@ -112,6 +112,7 @@ def run(keras, chosen: Plan) -> Outcome:
     """Convert, load back in each export's runtime, compare with Keras; publish only what agrees."""
     request, source = chosen.request, chosen.source
     loaded = load_model(keras, source)
+    _servable(loaded, source)
     model = serving.float32_model(keras, loaded)  # the export computes in float32; so does the Keras reference
     input_shape, output_shape = tuple(model.input_shape[1:]), tuple(model.output_shape[1:])
     data = rundata.load(source, request.data, input_shape, int(output_shape[-1]))
@@ -137,8 +138,16 @@ def run(keras, chosen: Plan) -> Outcome:
             else:
                 writer.write(keras, served, staging, names)
             seconds = time.perf_counter() - start
-            predict = writer.load(staging).predict
-            checked = parity.compare(reference, parity.batched(predict, x), writer.RUNTIME, described, request.quantize)
+            try:
+                predict = writer.load(staging).predict
+                checked = parity.compare(
+                    reference, parity.batched(predict, x), writer.RUNTIME, described, request.quantize
+                )
+            except serving.NotRunnable as exc:
+                raise UsageError(
+                    f"--format {name}: the converted model does not run in {writer.RUNTIME} ({exc.reason}); "
+                    f"nothing was written. Export it as saved_model, which holds every TensorFlow operation"
+                ) from None
             one = Written(output, name, request.quantize, publish.disk_size(staging), seconds, checked)
             if request.quantize == "int8":
                 one.comparison = _int8_against_float(keras, served, data, predict, staging)
@@ -146,6 +155,26 @@ def run(keras, chosen: Plan) -> Outcome:
                 publish.publish(staging, output)
         outcome.exports.append(one)
     return outcome
+
+
+def _servable(model, source: Source) -> None:
+    """A UsageError for a model the export cannot serve: several inputs or outputs (it serves one input, scaled as
+    the run trained it, and checks one output, as `netspec train`'s models have), or an input of variable size."""
+    inputs, outputs = list(model.inputs), list(model.outputs)
+    if len(inputs) == 1 and len(outputs) == 1:
+        shape = tuple(model.input_shape[1:])
+        if any(d is None for d in shape):
+            raise UsageError(
+                f"{source.label}: netspec export needs a fixed input shape, to check the export on inputs of it; "
+                f"this model's input is {shape}. Give every axis a size in the spec's input: shape"
+            )
+        return
+    names = ", ".join(str(getattr(t, "name", "?")).split(":")[0] for t in inputs)
+    raise UsageError(
+        f"{source.label}: netspec export serves models with one input and one output, as netspec train makes "
+        f"them; this one has {len(inputs)} input{'s' if len(inputs) != 1 else ''} ({names}) and {len(outputs)} "
+        f"output{'s' if len(outputs) != 1 else ''}. Export it with Keras: keras.saving.load_model(...).export(path)"
+    )
 
 
 def _int8_against_float(keras, served, data, predict_int8, staging) -> quantize.Comparison:

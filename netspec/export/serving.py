@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..problems import UsageError
+
+
+class NotRunnable(UsageError):
+    """An export file that its runtime cannot load or run (an operation it lacks, a kernel that refuses it)."""
+
+    def __init__(self, runtime: str, exc: Exception):
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        self.reason = reason if len(reason) <= 200 else f"{reason[:80]} … {reason[-110:]}"  # what, then why
+        super().__init__(f"{runtime} cannot run this model ({self.reason})")
+
 
 @dataclass
 class Loaded:

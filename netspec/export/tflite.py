@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 from ..problems import UsageError
-from .serving import Loaded
+from .serving import Loaded, NotRunnable
 
 RUNTIME = "tf.lite.Interpreter"
 DESCRIPTION = "TFLite"
@@ -53,7 +53,7 @@ def load(path: Path):
     """The .tflite file in the TFLite interpreter, resized to each batch."""
     import tensorflow as tf
 
-    with warnings.catch_warnings(), _native_stderr_hidden():
+    with warnings.catch_warnings(), _native_stderr_hidden(), _runs_in_the_interpreter():
         warnings.simplefilter("ignore")  # TensorFlow 2.20+ points to ai_edge_litert; the interpreter is the same
         interpreter = tf.lite.Interpreter(model_path=str(path))
         interpreter.allocate_tensors()  # prints "INFO: Created TensorFlow Lite XNNPACK delegate" from C++
@@ -62,15 +62,26 @@ def load(path: Path):
     shape = [None]
 
     def predict(x):
-        if shape[0] != x.shape:
-            interpreter.resize_tensor_input(source["index"], x.shape)
-            interpreter.allocate_tensors()
-            shape[0] = x.shape
-        interpreter.set_tensor(source["index"], x)
-        interpreter.invoke()
-        return interpreter.get_tensor(target["index"]).copy()
+        with _runs_in_the_interpreter():
+            if shape[0] != x.shape:
+                interpreter.resize_tensor_input(source["index"], x.shape)
+                interpreter.allocate_tensors()
+                shape[0] = x.shape
+            interpreter.set_tensor(source["index"], x)
+            interpreter.invoke()
+            return interpreter.get_tensor(target["index"]).copy()
 
     return Loaded(predict, tuple(int(d) for d in source["shape"][1:]), [])
+
+
+@contextlib.contextmanager
+def _runs_in_the_interpreter():
+    """A NotRunnable when the interpreter cannot prepare or run the file (an op it lacks, a kernel that refuses
+    the converted shapes)."""
+    try:
+        yield
+    except RuntimeError as exc:
+        raise NotRunnable(RUNTIME, exc) from None
 
 
 @contextlib.contextmanager
