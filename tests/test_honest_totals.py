@@ -105,15 +105,21 @@ def test_build_guard_counts_opaque_layers_without_allocating(tmp_path):
     assert not (tmp_path / "build" / "big").exists()
 
 
-@pytest.mark.keras
-def test_a_vocabulary_file_in_int_mode_is_sized_statically_and_built_with_allow_files(tmp_path):
-    """IntegerLookup's int output has the input's shape whatever the file holds, so netspec never reads it."""
+def _vocabulary_file_spec(tmp_path, lookup: str):
+    """v.yaml: int64 ids through `IntegerLookup: <lookup>` (its vocabulary file ids.txt holds 3 ids), then Dense 5."""
     (tmp_path / "ids.txt").write_text("7\n11\n13\n")
     path = tmp_path / "v.yaml"
     path.write_text(
         "netspec: 1\nname: v\ninput: {shape: [1], dtype: int64}\nlayers:\n"
-        "  - IntegerLookup: {vocabulary: ids.txt}\n  - Embedding: {input_dim: 4, output_dim: 2}\n  - Dense: 5\n"
+        f"  - IntegerLookup: {lookup}\n  - Dense: 5\n"
     )
+    return path
+
+
+@pytest.mark.keras
+def test_a_vocabulary_file_in_int_mode_is_sized_statically_and_built_with_allow_files(tmp_path):
+    """IntegerLookup's int output has the input's shape whatever the file holds, so netspec never reads it."""
+    path = _vocabulary_file_spec(tmp_path, "{vocabulary: ids.txt}\n  - Embedding: {input_dim: 4, output_dim: 2}")
     assert json.loads(run_netspec("summary", path, "--format", "json").stdout)["totals"]["params"] == 23
     result = run_netspec("build", path, "--allow-files", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -131,12 +137,7 @@ def test_a_vocabulary_file_in_int_mode_is_sized_statically_and_built_with_allow_
 @pytest.mark.keras
 def test_a_vocabulary_file_in_one_hot_mode_is_left_to_keras_and_built_with_allow_files(tmp_path):
     """The one_hot width is the file's length, which netspec does not read: `?` statically, Keras' figures at build."""
-    (tmp_path / "ids.txt").write_text("7\n11\n13\n")
-    path = tmp_path / "v.yaml"
-    path.write_text(
-        "netspec: 1\nname: v\ninput: {shape: [1], dtype: int64}\nlayers:\n"
-        "  - IntegerLookup: {vocabulary: ids.txt, output_mode: one_hot}\n  - Dense: 5\n"
-    )
+    path = _vocabulary_file_spec(tmp_path, "{vocabulary: ids.txt, output_mode: one_hot}")
     static = json.loads(run_netspec("summary", path, "--format", "json").stdout)
     assert static["totals"]["params"] is None
     assert static["unknown"]["params"] == ["integer_lookup_1", "dense_1"]
