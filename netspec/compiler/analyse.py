@@ -90,7 +90,8 @@ def analyse(spec: FlatSpec, graph: nx.DiGraph, infer=None) -> Analysis:
 def _analyse_layer(layer: Layer, shapes, spec, problems, infer=None) -> Layer:
     """A copy of `layer` with its static figures (those Keras alone can tell stay None)."""
     core = rule_for(layer.type, layer.args)
-    family = lookup(layer.type).family if lookup(layer.type) else "other"
+    known = lookup(layer.type)
+    family = known.family if known else "other"
     blank = replace(layer, output_shape=None, trainable=None, non_trainable=None, macs=None, label="", family=family)
     if core is None:
         figures = infer(layer, shapes) if infer is not None else None

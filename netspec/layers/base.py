@@ -77,7 +77,7 @@ class LayerType:
     state_shape: Callable[[dict, list], Shape] | None = None
     # Arguments for which the rule has no answer (a size that only a file Keras reads can tell):
     # such a layer is analysed like one without rules, and Keras gives its figures at build.
-    opaque_when: Callable[[dict], bool] = lambda args: False
+    opaque_when: Callable[[dict], bool] | None = None  # given the full arguments
 
     def ports(self, args: dict) -> tuple:
         """The names of the layer's further outputs (its states under return_state), given its full arguments."""

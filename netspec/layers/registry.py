@@ -141,7 +141,9 @@ def opaque(name: str) -> LayerType:
 def rule_for(type_name: str, args: dict) -> LayerType | None:
     """The static rule of a layer of `type_name` given `args`, None where only Keras can tell."""
     core = CORE.get(type_name)
-    return None if core is None or core.opaque_when(core.with_defaults(args)) else core
+    if core is None or (core.opaque_when is not None and core.opaque_when(core.with_defaults(args))):
+        return None
+    return core
 
 
 def lookup(name: str) -> LayerType | None:
